@@ -1,0 +1,97 @@
+# OCOP GIS — the two commands: `make demo` and `make test`. Both install what is missing
+# (Debian packages, the virtualenv, pinned Python packages) and are safe to run again.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+PY         := $(VENV)/bin/python
+STAMP      := $(VENV)/.requirements.sha256
+# Debian packages the app and its tests need. chromium drives the page tests; gettext builds
+# translations; fonts-dejavu-core gives the PDFs Vietnamese glyphs.
+APT_PACKAGES := gdal-bin libsqlite3-mod-spatialite postgresql-15-postgis-3 python3-venv \
+                chromium gettext fonts-dejavu-core
+PG_VERSION := 15
+PG_CLUSTER := main
+PG_PORT    := 5432
+PG_USER    := ocop
+PG_DB      := ocop_gis
+TEST_POSTGIS_URL ?= postgis://$(PG_USER):$(PG_USER)@127.0.0.1:$(PG_PORT)/$(PG_DB)
+TEST_SPATIALITE_URL ?= spatialite:///$(CURDIR)/var/test.sqlite3
+PYTEST_ARGS ?=
+DEMO_ADDR  ?= 127.0.0.1:8000
+
+.PHONY: help demo test test-postgis test-spatialite deps venv postgis check messages clean
+
+help:
+	@echo "make demo   install what is missing, load boundaries, criteria and demo data, serve on http://$(DEMO_ADDR)"
+	@echo "make test   install what is missing, run the whole suite on PostGIS, then on SpatiaLite"
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+# The venv comes from Debian's /usr/bin/python3: pyenv's python lacks sqlite extension loading,
+# so SpatiaLite could not load in it. Reinstalled only when requirements.txt changes.
+venv: deps
+	@test -x $(PY) || /usr/bin/python3 -m venv $(VENV)
+	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ]; then \
+	  $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -r requirements.txt && echo "$$want" > $(STAMP); \
+	fi
+
+# A local PostGIS on Debian's PostgreSQL 15. initdb refuses root, so the cluster is managed with
+# pg_createcluster/pg_ctlcluster (which run as the postgres user). The role is a superuser so the
+# test runner can create the test database and the postgis extension in it.
+postgis: deps
+	@pg_lsclusters -h | awk '{print $$1" "$$2}' | grep -qx "$(PG_VERSION) $(PG_CLUSTER)" \
+	  || pg_createcluster $(PG_VERSION) $(PG_CLUSTER) --port $(PG_PORT)
+	@pg_ctlcluster $(PG_VERSION) $(PG_CLUSTER) status >/dev/null 2>&1 \
+	  || pg_ctlcluster $(PG_VERSION) $(PG_CLUSTER) start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p $(PG_PORT) && break; sleep 1; done
+	@su postgres -c "psql -p $(PG_PORT) -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$(PG_USER)'\"" | grep -q 1 \
+	  || su postgres -c "psql -p $(PG_PORT) -qc \"CREATE ROLE $(PG_USER) LOGIN SUPERUSER PASSWORD '$(PG_USER)'\""
+	@su postgres -c "psql -p $(PG_PORT) -tAc \"SELECT 1 FROM pg_database WHERE datname='$(PG_DB)'\"" | grep -q 1 \
+	  || su postgres -c "createdb -p $(PG_PORT) -O $(PG_USER) $(PG_DB)"
+	@su postgres -c "psql -p $(PG_PORT) -d $(PG_DB) -qc 'CREATE EXTENSION IF NOT EXISTS postgis'"
+
+check: venv
+	@mkdir -p var
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+demo: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_admin_units
+	$(PY) manage.py load_criteria
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(DEMO_ADDR)  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(DEMO_ADDR) --noreload
+
+test: venv postgis check
+	@status=0; \
+	echo "=== Test suite on PostGIS ($(TEST_POSTGIS_URL)) ==="; \
+	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
+	echo "=== Test suite on SpatiaLite ==="; \
+	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
+	if [ $$status -ne 0 ]; then echo "FAILED: see the runs above"; fi; \
+	exit $$status
+
+test-postgis: venv postgis
+	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-spatialite: venv
+	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Regenerate the Vietnamese catalogue after changing UI strings (the compiled .mo is committed).
+messages: venv
+	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/test-artifacts .pytest_cache

@@ -1,0 +1,93 @@
+"""One error envelope for the whole API: `{"code", "message", "extra"}`.
+
+Services raise `ApplicationError` with a code from `ErrorCode`; the DRF exception handler turns
+it, and DRF's own exceptions, into that envelope. Messages are translated (Vietnamese by default).
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    NOT_AUTHENTICATED = "not_authenticated"
+    PERMISSION_DENIED = "permission_denied"
+    THROTTLED = "throttled"
+    OUTSIDE_ALL_UNITS = "outside_all_units"
+    BAD_TRANSITION = "bad_transition"
+
+
+_STATUS = {
+    ErrorCode.INVALID: status.HTTP_400_BAD_REQUEST,
+    ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorCode.OUTSIDE_ALL_UNITS: status.HTTP_404_NOT_FOUND,
+    ErrorCode.NOT_AUTHENTICATED: status.HTTP_401_UNAUTHORIZED,
+    ErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
+    ErrorCode.THROTTLED: status.HTTP_429_TOO_MANY_REQUESTS,
+    ErrorCode.BAD_TRANSITION: status.HTTP_409_CONFLICT,
+}
+
+
+class ApplicationError(Exception):
+    """A domain error with a stable code, a human message and machine-readable details."""
+
+    def __init__(self, code: ErrorCode, message: str, *, extra: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.extra = extra or {}
+
+    @property
+    def status_code(self) -> int:
+        return _STATUS.get(self.code, status.HTTP_400_BAD_REQUEST)
+
+
+def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": str(code), "message": str(message), "extra": extra or {}}
+
+
+def _first_field_error(detail: Any, path: str = "") -> tuple[str, str]:
+    """Walk a DRF ValidationError detail to its first message and the key that caused it."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            sub = f"{path}.{key}" if path else str(key)
+            return _first_field_error(value, sub)
+    if isinstance(detail, list) and detail:
+        return _first_field_error(detail[0], path)
+    return path, str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found, or outside your jurisdiction."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        key, message = _first_field_error(exc.detail)
+        body = error_body(ErrorCode.INVALID, message, {"key": key, "errors": exc.detail})
+    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        body = error_body(ErrorCode.NOT_AUTHENTICATED, exc.detail)
+    elif isinstance(exc, exceptions.PermissionDenied):
+        body = error_body(ErrorCode.PERMISSION_DENIED, exc.detail)
+    elif isinstance(exc, exceptions.NotFound):
+        body = error_body(ErrorCode.NOT_FOUND, exc.detail)
+    elif isinstance(exc, exceptions.Throttled):
+        body = error_body(ErrorCode.THROTTLED, exc.detail, {"wait": exc.wait})
+    else:
+        body = error_body(getattr(exc, "default_code", "error"), exc.detail)
+    response.data = body
+    return response

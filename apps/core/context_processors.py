@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from apps.geo.attribution import MAP_ATTRIBUTIONS
+
+
+def site(request):
+    """Values every page needs: the map's basemap setting and the data attributions."""
+    return {
+        "OCOP_BASEMAP_URL": settings.OCOP_BASEMAP_URL,
+        "OCOP_BASEMAP_ATTRIBUTION": settings.OCOP_BASEMAP_ATTRIBUTION,
+        "MAP_ATTRIBUTIONS": MAP_ATTRIBUTIONS,
+    }

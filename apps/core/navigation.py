@@ -1,0 +1,41 @@
+"""Role-aware navigation: each entry names the roles that see it (None = everyone)."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None = None  # None: every visitor
+    login_required: bool = False
+
+
+NAV_ITEMS = (
+    NavItem(_("Home"), "core:home"),
+    NavItem(_("Map"), "geo:map"),
+    NavItem(_("Criteria & self-assessment"), "criteria:index"),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.SYSTEM_ADMIN}), True),
+)
+
+
+def nav_for(user) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.login_required and not user.is_authenticated:
+            continue
+        if item.roles is not None and not (
+            user.is_authenticated and (user.role in item.roles or user.is_superuser)
+        ):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # the app providing it is not installed
+            continue
+        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+    return items

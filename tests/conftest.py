@@ -1,0 +1,129 @@
+"""Shared fixtures: boundaries loaded once per test database, users per role, a browser page
+that fails the test on any request leaving the app."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+from apps.accounts.choices import Role
+from apps.geo.loading import load_boundaries
+from apps.geo.models import AdminUnit
+
+# Playwright's sync API keeps an asyncio loop in the test thread; the ORM calls the tests make
+# around it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data every test may rely on, loaded once into the test database."""
+    with django_db_blocker.unblock():
+        load_boundaries(settings.OCOP_SPATIAL_DATA_DIR)
+        _load_criteria_if_available()
+
+
+def _load_criteria_if_available():
+    try:
+        from apps.criteria.loading import load_all
+    except ImportError:  # the criteria loader is optional for the geo/accounts tests
+        return
+    load_all()
+
+
+@pytest.fixture
+def boundaries(db):
+    """Boundaries for tests that flush the database (transactional / live-server tests)."""
+    if not AdminUnit.objects.exists():
+        load_boundaries(settings.OCOP_SPATIAL_DATA_DIR)
+        _load_criteria_if_available()
+
+
+@pytest.fixture
+def unit():
+    def get(code: str, level: str = "commune", current: bool = True) -> AdminUnit:
+        qs = AdminUnit.objects.filter(code=code, level=level, valid_to__isnull=current)
+        return qs.get()
+
+    return get
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.PRODUCER, units=(), password: str = "Mật-khẩu-thử-1", **extra):
+        user = django_user_model.objects.create_user(
+            username=extra.pop("username", f"{role}-{next(counter)}"),
+            password=password,
+            role=role,
+            email=extra.pop("email", f"{role}@example.test"),
+            **extra,
+        )
+        user.units.set(units)
+        return user
+
+    return make
+
+
+# --- browser -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    )
+    yield browser
+    browser.close()
+
+
+class BrowserPage:
+    """A page plus the requests it tried to make outside the app (which the test asserts empty)."""
+
+    def __init__(self, page, outside):
+        self.page = page
+        self.outside = outside
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser_page(browser, live_server, request):
+    allowed = urlsplit(live_server.url).netloc
+    viewport = getattr(request, "param", None) or {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=viewport, locale="vi-VN")
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if urlsplit(url).netloc == allowed or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield BrowserPage(page, outside)
+    context.close()
