@@ -20,7 +20,7 @@ TEST_SPATIALITE_URL ?= spatialite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?=
 DEMO_ADDR  ?= 127.0.0.1:8000
 
-.PHONY: help demo test test-postgis test-spatialite deps venv postgis check messages clean
+.PHONY: help demo test test-postgis test-spatialite test-s3 deps venv postgis check messages clean
 
 help:
 	@echo "make demo   install what is missing, load boundaries, criteria and demo data, serve on http://$(DEMO_ADDR)"
@@ -87,6 +87,10 @@ test-postgis: venv postgis
 
 test-spatialite: venv
 	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the file-storage tests on a real S3 server (SeaweedFS from the venv, started by the tests).
+test-s3: venv
+	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest tests/core/test_files_s3.py $(PYTEST_ARGS)
 
 # Regenerate the Vietnamese catalogue after changing UI strings (the compiled .mo is committed).
 messages: venv

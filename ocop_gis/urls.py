@@ -14,7 +14,14 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apps.geo.api.urls")),
+    path("api/v1/", include("apps.producers.api.urls")),
+    path("api/v1/", include("apps.products.api.urls")),
+    path("api/v1/", include("apps.dossiers.api.urls")),
+    path("api/v1/", include("apps.criteria.api.urls")),
     path("map/", include("apps.geo.urls")),
+    path("dossiers/", include("apps.dossiers.urls")),
+    path("producers/", include("apps.producers.urls")),
+    path("criteria/", include("apps.criteria.urls")),
     path("", include("apps.core.urls")),
 ]
 

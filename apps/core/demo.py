@@ -4,6 +4,7 @@
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -73,3 +74,143 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
     CREDENTIALS_FILE.write_text(json.dumps(stored, indent=2))
     return accounts
+
+
+# --- the synthetic dataset -------------------------------------------------------------------
+# (commune code, producer name, legal type, [(product name, classification code)])
+DEMO_PRODUCERS = (
+    ("28777", "DEMO HTX Dừa Xanh An Hội", "cooperative",
+     [("DEMO Kẹo dừa sữa", "I.3.c"), ("DEMO Nước dừa tươi đóng chai", "II.2.b")]),
+    ("29110", "DEMO Cơ sở Mắm Ba Tri", "household",
+     [("DEMO Mắm tôm chua", "I.4.a"), ("DEMO Tôm khô", "I.3.d")]),
+    ("28756", "DEMO Công ty TNHH Mỹ phẩm Dừa", "sme",
+     [("DEMO Dầu dừa nguyên chất", "III.2"), ("DEMO Tinh dầu bưởi", "III.3")]),
+    ("28783", "DEMO Tổ hợp tác Thủ công Sơn Đông", "cooperative_group",
+     [("DEMO Giỏ xách cọng dừa", "IV.1")]),
+    ("28789", "DEMO Trang trại Cây giống Cái Mơn", "farm",
+     [("DEMO Bonsai mai vàng", "V.2"), ("DEMO Hoa lan", "V.1")]),
+    ("28858", "DEMO Hội Du lịch Cồn Phụng", "association",
+     [("DEMO Du lịch sinh thái cồn", "VI")]),
+)
+# Dossier statuses the demo shows, one per product, in this order.
+DEMO_STATUS_PATH = (
+    "draft", "submitted", "commune_reviewing", "returned_by_commune", "commune_assessed",
+    "forwarded", "province_checking", "returned_by_province", "accepted", "accepted",
+)
+
+
+def _demo_user(username: str, role: str, units: list[AdminUnit], full_name: str) -> User:
+    """A synthetic actor with no usable password (only the printed accounts can log in)."""
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"role": role, "full_name": full_name, "is_demo": True,
+                                     "email": f"{username}@demo.invalid"},
+    )
+    if not user.password:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.units.add(*units)
+    return user
+
+
+def demo_dataset_ensure() -> dict[str, int]:
+    """Producers inside real communes of the pilot province, products in all six groups, and
+    dossiers in every status, made through the real services. Runs once; later runs skip."""
+    from django.contrib.gis.geos import Point
+
+    from apps.dossiers import services as dossier_services
+    from apps.dossiers.choices import Action
+    from apps.dossiers.models import Dossier
+    from apps.producers.models import Producer
+    from apps.producers.services import producer_create
+    from apps.products.services import product_create
+
+    if Producer.objects.filter(is_demo=True).exists():
+        return {"producers": Producer.objects.filter(is_demo=True).count(), "created": 0}
+
+    province = AdminUnit.objects.get(level=Level.PROVINCE, code=settings.OCOP_PILOT_PROVINCE_CODE,
+                                     valid_to__isnull=True)
+    province_officer = User.objects.get(username="demo_tinh")
+    statuses = iter(DEMO_STATUS_PATH)
+    made = {"producers": 0, "products": 0, "dossiers": 0}
+    with transaction.atomic():
+        for index, (commune_code, name, legal_type, products) in enumerate(DEMO_PRODUCERS):
+            commune = AdminUnit.objects.get(level=Level.COMMUNE, code=commune_code, valid_to__isnull=True)
+            owner = (User.objects.get(username="demo_chuthe") if index == 0 else
+                     _demo_user(f"demo_chuthe_{index + 1}", Role.PRODUCER, [commune], f"DEMO Chủ thể {index + 1}"))
+            officer = (User.objects.get(username="demo_xa") if commune_code == "28777" else
+                       _demo_user(f"demo_xa_{commune_code}", Role.COMMUNE_OFFICER, [commune],
+                                  f"DEMO Cán bộ {commune.full_name}"))
+            spot = commune.geom.point_on_surface
+            producer = producer_create(
+                actor=owner, name=name, legal_type=legal_type, registration_number=f"DEMO-{index + 1:03d}",
+                registration_date=date(2018, 1, 1), address=f"{commune.full_name}, {province.full_name}",
+                location=Point(spot.x, spot.y, srid=4326), representative_name=f"DEMO Người đại diện {index + 1}",
+                representative_gender="female" if index % 2 == 0 else "male", representative_ethnicity="Kinh",
+                is_demo=True,
+            )
+            made["producers"] += 1
+            for product_name, code in products:
+                product = product_create(actor=owner, producer=producer, name=product_name,
+                                         classification_code=code, description="DEMO — dữ liệu giả lập.")
+                made["products"] += 1
+                target = next(statuses, None)
+                if target is None:
+                    continue
+                dossier = dossier_services.dossier_create(product=product, kind="first", actor=owner)
+                Dossier.objects.filter(pk=dossier.pk).update(is_demo=True)
+                made["dossiers"] += 1
+                _drive(dossier.pk, target, owner, officer, province_officer, dossier_services, Action)
+    return {**made, "created": 1}
+
+
+def _drive(dossier_id, target, owner, officer, province_officer, services, Action):
+    """Move a demo dossier through the workflow until it reaches `target`."""
+    from django.utils import timezone
+
+    from apps.criteria.models import Sheet
+    from apps.dossiers.models import Dossier
+
+    if target == "draft":
+        return
+    dossier = Dossier.objects.get(pk=dossier_id)
+    sheet = Sheet.objects.get(pk=dossier.sheet_id)
+    form01 = {"unit_name": dossier.product.producer.name, "representative": "DEMO Người đại diện",
+              "position": "Giám đốc", "address": dossier.product.producer.address, "phone": "0275 000 000",
+              "product_name": dossier.product.name}
+    form02 = {k: "DEMO — nội dung giả lập." for k in (
+        "history", "organisation", "product_description", "raw_materials", "markets", "revenue_profit", "plan")}
+    services.dossier_forms_update(dossier_id=dossier_id, actor=owner, form01=form01, form02=form02)
+    # A plausible self-assessment: about two thirds up every criterion's options.
+    choices = {c.code: max(1, round(c.options.count() * 0.7)) for c in sheet.criteria.all()}
+    services.dossier_self_assess(dossier_id=dossier_id, actor=owner, choices=choices)
+    steps = [
+        (Action.SUBMIT, owner, "", "submitted"),
+        (Action.COMMUNE_START_REVIEW, officer, "", "commune_reviewing"),
+    ]
+    if target == "returned_by_commune":
+        steps.append((Action.COMMUNE_RETURN, officer, "DEMO: bổ sung phiếu kiểm nghiệm.", target))
+    for action, actor, note, reached in steps:
+        services.dossier_transition(dossier_id=dossier_id, action=action, actor=actor, note=note)
+        if reached == target:
+            return
+    services.commune_assessment_save(
+        dossier_id=dossier_id, actor=officer, raw_material="DEMO", local_labour="DEMO", product_idea="DEMO",
+        local_identity="DEMO", proposal="DEMO: đề nghị tỉnh đánh giá, phân hạng.",
+    )
+    services.dossier_transition(dossier_id=dossier_id, action=Action.COMMUNE_ASSESS, actor=officer)
+    if target == "commune_assessed":
+        return
+    dossier.refresh_from_db()
+    services.samples_record(dossier_id=dossier_id, actor=officer, received=dossier.samples_required,
+                            on=timezone.localdate())
+    services.dossier_transition(dossier_id=dossier_id, action=Action.COMMUNE_FORWARD, actor=officer)
+    if target == "forwarded":
+        return
+    services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_START_CHECK, actor=province_officer)
+    if target == "province_checking":
+        return
+    if target == "returned_by_province":
+        services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_RETURN, actor=province_officer,
+                                    note="DEMO: bổ sung hợp đồng liên kết.")
+        return
+    services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_ACCEPT, actor=province_officer)

@@ -20,6 +20,12 @@ NAV_ITEMS = (
     NavItem(_("Home"), "core:home"),
     NavItem(_("Map"), "geo:map"),
     NavItem(_("Criteria & self-assessment"), "criteria:index"),
+    NavItem(_("Producers"), "producers:portal", frozenset({Role.PRODUCER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER}), True),
+    NavItem(_("My dossiers"), "dossiers:mine", frozenset({Role.PRODUCER}), True),
+    NavItem(
+        _("Dossier inbox"), "dossiers:inbox",
+        frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER}), True,
+    ),
     NavItem(_("Administration"), "admin:index", frozenset({Role.SYSTEM_ADMIN}), True),
 )
 

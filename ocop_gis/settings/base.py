@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.geo",
+    "apps.producers",
+    "apps.products",
+    "apps.dossiers",
     "apps.criteria",
 ]
 
@@ -117,6 +120,44 @@ STORAGES = {
 # Outside production, WhiteNoise serves static files straight from the apps (no collectstatic).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = env.bool("WHITENOISE_AUTOREFRESH", default=False)
+
+# --- Files ----------------------------------------------------------------------------------
+# Uploaded evidence files (apps/core/files.py). Where they live is chosen by the environment
+# only: OCOP_STORAGE=local (default, under MEDIA_ROOT) or OCOP_STORAGE=s3 (any S3-compatible
+# server, e.g. SeaweedFS or MinIO, through django-storages). The S3 secrets have no defaults.
+OCOP_UPLOAD_MAX_BYTES = env.int("OCOP_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# DOCX/XLSX are ZIP containers: refuse any whose entries inflate past this (zip bombs).
+OCOP_UPLOAD_MAX_UNZIPPED_BYTES = env.int("OCOP_UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024**2)
+OCOP_STORAGE = env("OCOP_STORAGE", default="local")
+if OCOP_STORAGE == "local":
+    OCOP_FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif OCOP_STORAGE == "s3":
+    OCOP_FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
+            "location": env("AWS_LOCATION", default=""),
+            "signature_version": "s3v4",
+            # SeaweedFS/MinIO serve buckets under the path, not as virtual hosts.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": None,  # objects stay private; the bucket policy decides
+            "file_overwrite": False,  # never replace an existing object
+            "querystring_auth": True,  # any url() is a signed, expiring link
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            # Reads through storage.open() spill to a temp file past 5 MB instead of RAM.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"OCOP_STORAGE must be 'local' or 's3', not {OCOP_STORAGE!r}.")
+STORAGES["default"] = OCOP_FILE_STORAGE
+# --- end Files ------------------------------------------------------------------------------
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

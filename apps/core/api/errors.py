@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     THROTTLED = "throttled"
     OUTSIDE_ALL_UNITS = "outside_all_units"
     BAD_TRANSITION = "bad_transition"
+    INVALID_FILE = "invalid_file"
 
 
 _STATUS = {
@@ -33,6 +34,7 @@ _STATUS = {
     ErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
     ErrorCode.THROTTLED: status.HTTP_429_TOO_MANY_REQUESTS,
     ErrorCode.BAD_TRANSITION: status.HTTP_409_CONFLICT,
+    ErrorCode.INVALID_FILE: status.HTTP_400_BAD_REQUEST,
 }
 
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from apps.accounts.choices import Role
-from apps.core.demo import demo_accounts_ensure
+from apps.core.demo import demo_accounts_ensure, demo_dataset_ensure
 
 
 class Command(BaseCommand):
@@ -9,9 +10,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = demo_accounts_ensure()
+        # The demo's workflow notifications go to synthetic addresses: do not send them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            made = demo_dataset_ensure()
+        if made["created"]:
+            self.stdout.write(
+                f"Synthetic demo data: {made['producers']} producers, {made['products']} products, "
+                f"{made['dossiers']} dossiers (every name starts with DEMO)."
+            )
+        else:
+            self.stdout.write("Synthetic demo data already present (kept as it is).")
         self.stdout.write(self.style.WARNING("DEMO ACCOUNTS (synthetic data, not real people):"))
         for a in accounts:
             where = ", ".join(a.units) or "toàn quốc / nationwide"
-            self.stdout.write(
-                f"  {Role(a.role).label:<32} {a.username:<14} {a.password:<18} {where}"
-            )
+            self.stdout.write(f"  {Role(a.role).label:<32} {a.username:<14} {a.password:<18} {where}")

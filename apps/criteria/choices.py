@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .parsing import RECOGNITION_LEVELS  # noqa: F401 -- defined with the parser, which is Django-free
+
+
+class Part(models.TextChoices):
+    A = "A", _("Part A: product and community strength")
+    B = "B", _("Part B: marketing capacity")
+    C = "C", _("Part C: product quality")
+
+
+class SetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ClassificationLevel(models.TextChoices):
+    GROUP = "group", _("Product group")
+    NHOM = "nhom", _("Group (nhóm)")
+    PHAN_NHOM = "phan_nhom", _("Subgroup (phân nhóm)")
+
+
+STAR_MARKERS = (3, 4, 5)

@@ -1,0 +1,56 @@
+"""Reads of the dossier context; every read starts from `Dossier.objects.for_user(user)`."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.api.errors import ApplicationError, ErrorCode
+
+from .choices import COMMUNE_CLOCK
+from .models import Dossier, EvidenceFile, Notification
+
+
+def dossier_list(*, user, status: str | None = None, overdue: bool | None = None,
+                 commune_code: str | None = None) -> QuerySet[Dossier]:
+    qs = Dossier.objects.for_user(user).select_related(
+        "product", "product__producer", "commune", "province", "sheet"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is True:
+        qs = qs.overdue(timezone.localdate())
+    elif overdue is False:
+        qs = qs.exclude(pk__in=Dossier.objects.overdue(timezone.localdate()).values("pk"))
+    if commune_code:
+        qs = qs.filter(commune__code=commune_code)
+    return qs.order_by("commune_deadline", "-updated_at")
+
+
+def dossier_get(*, user, dossier_id: int) -> Dossier:
+    """One dossier with its content, or a 404 that does not reveal whether it exists."""
+    dossier = (
+        dossier_list(user=user)
+        .prefetch_related("self_assessment", "files", "events__actor")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction."))
+    return dossier
+
+
+def evidence_file_get(*, user, dossier_id: int, file_id: int) -> EvidenceFile:
+    dossier = dossier_get(user=user, dossier_id=dossier_id)
+    found = EvidenceFile.objects.filter(dossier=dossier, pk=file_id).first()
+    if found is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction."))
+    return found
+
+
+def is_overdue(dossier: Dossier, today=None) -> bool:
+    today = today or timezone.localdate()
+    return dossier.status in COMMUNE_CLOCK and dossier.commune_deadline is not None and dossier.commune_deadline < today
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("dossier")
