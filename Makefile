@@ -94,7 +94,7 @@ test-s3: venv
 
 # Regenerate the Vietnamese catalogue after changing UI strings (the compiled .mo is committed).
 messages: venv
-	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
