@@ -33,6 +33,16 @@ class Action(models.TextChoices):
     PROVINCE_ACCEPT = "province_accept", _("Accept for an evaluation round")
 
 
+# Timeline entries that are not status changes (the services write them with these action names).
+EVENT_LABELS = {
+    "create": _("Dossier created"),
+    "form03_saved": _("Form 03 saved"),
+    "samples_recorded": _("Samples recorded"),
+    "file_uploaded": _("File uploaded"),
+    "file_replaced": _("File replaced"),
+}
+
+
 class AnnexType(models.TextChoices):
     """The evidence annex suggested by Mẫu 02 (QĐ 26/2026 Phụ lục III)."""
 

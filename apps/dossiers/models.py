@@ -3,7 +3,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.choices import PROVINCIAL_ROLES, Role
+from apps.accounts.scope import jurisdiction_filter
 
 from .choices import AnnexType, DossierKind, DossierStatus
 
@@ -57,17 +57,9 @@ class DossierQuerySet(models.QuerySet):
     def for_user(self, user) -> "DossierQuerySet":
         """Dossiers `user` may see: national roles all; provincial roles their provinces;
         commune officers their communes; producers their own producers' dossiers."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_national:
-            return self
-        if user.role in PROVINCIAL_ROLES:
-            return self.filter(province__in=user.jurisdiction_provinces())
-        if user.role == Role.COMMUNE_OFFICER:
-            return self.filter(commune__in=user.jurisdiction_communes())
-        if user.role == Role.PRODUCER:
-            return self.filter(product__producer__users=user)
-        return self.none()
+        return jurisdiction_filter(
+            self, user, province="province", commune="commune", owner="product__producer__users"
+        )
 
     def overdue(self, today):
         from .choices import COMMUNE_CLOCK

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,23 +24,14 @@ from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.geo.models import AdminUnit
 
 from . import selectors, services
-from .choices import COMMUNE_CLOCK, Action, AnnexType, DossierStatus
+from .choices import COMMUNE_CLOCK, EVENT_LABELS, Action, AnnexType, DossierStatus
 from .forms_officer import CommuneAssessmentForm, InboxFilterForm, SamplesForm, TransitionForm
 from .forms_schema import FORM01_FIELDS, FORM02_FIELDS
 from .models import PublicHoliday
 
 OFFICER_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER})
 PAGE_SIZE = 50
-DOWNLOAD_URL = "/api/v1/dossiers/{dossier_id}/files/{file_id}/download/"
 
-# Timeline entries that are not status changes (services write them with these action names).
-EVENT_LABELS = {
-    "create": gettext_lazy("Dossier created"),
-    "form03_saved": gettext_lazy("Form 03 saved"),
-    "samples_recorded": gettext_lazy("Samples recorded"),
-    "file_uploaded": gettext_lazy("File uploaded"),
-    "file_replaced": gettext_lazy("File replaced"),
-}
 CHANGE_PARTS = {
     "form01": gettext_lazy("Form 01"),
     "form02": gettext_lazy("Form 02"),
@@ -293,7 +285,7 @@ def _files(dossier) -> list[dict]:
     ):
         group = groups.setdefault(f.annex_type, {"label": _annex_label(f.annex_type), "files": []})
         group["files"].append(
-            {"file": f, "url": DOWNLOAD_URL.format(dossier_id=dossier.pk, file_id=f.pk)}
+            {"file": f, "url": reverse("dossier-file-download", kwargs={"dossier_id": dossier.pk, "file_id": f.pk})}
         )
     return list(groups.values())
 

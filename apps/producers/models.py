@@ -3,7 +3,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.choices import PROVINCIAL_ROLES, Role
+from apps.accounts.scope import jurisdiction_filter
 
 from .choices import ETHNICITY_CHOICES, KINH, AreaKind, Gender, LegalType
 
@@ -13,17 +13,7 @@ class ProducerQuerySet(models.QuerySet):
         """Producers `user` may see: all for national roles; the province for provincial roles;
         the commune for commune officers; for producer accounts only the producers they are
         linked to. Anything else (anonymous, unknown role) sees nothing."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_national:
-            return self
-        if user.role in PROVINCIAL_ROLES:
-            return self.filter(province__in=user.jurisdiction_provinces())
-        if user.role == Role.COMMUNE_OFFICER:
-            return self.filter(commune__in=user.jurisdiction_communes())
-        if user.role == Role.PRODUCER:
-            return self.filter(users=user)
-        return self.none()
+        return jurisdiction_filter(self, user, province="province", commune="commune", owner="users")
 
 
 class TimeStamped(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
@@ -49,3 +50,24 @@ def feature(geometry_json: str | None, properties: Mapping[str, Any], fid: Any =
 
 def feature_collection(features: Iterable[dict], **members: Any) -> bytes:
     return orjson.dumps({"type": "FeatureCollection", **members, "features": list(features)}, default=str)
+
+
+def feature_collection_page(request, rows, *, view) -> Response:
+    """One page of `rows` (dicts with "id", "geometry" as GeoJSON text, and properties) as a
+    FeatureCollection with `numberMatched`/`numberReturned` and `next`/`previous` links."""
+    from .pagination import Pagination
+
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    features = [
+        feature(row["geometry"], {k: v for k, v in row.items() if k not in ("id", "geometry")}, row["id"])
+        for row in page
+    ]
+    body = feature_collection(
+        features,
+        numberMatched=paginator.page.paginator.count,
+        numberReturned=len(features),
+        next=paginator.get_next_link(),
+        previous=paginator.get_previous_link(),
+    )
+    return Response(body, content_type=GEOJSON_MEDIA_TYPE)

@@ -20,11 +20,6 @@ def status_label(value: str) -> str:
 
 @register.filter
 def action_label(value: str) -> str:
-    from django.utils.translation import gettext as _
+    from apps.dossiers.choices import EVENT_LABELS, Action
 
-    from apps.dossiers.choices import Action
-
-    other = {"create": _("Dossier opened"), "form03_saved": _("Form 03 saved"),
-             "samples_recorded": _("Samples recorded"), "file_uploaded": _("File uploaded"),
-             "file_replaced": _("File replaced")}
-    return Action(value).label if value in Action.values else other.get(value, value)
+    return Action(value).label if value in Action.values else EVENT_LABELS.get(value, value)

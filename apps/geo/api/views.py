@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.errors import ApplicationError, ErrorCode
-from apps.core.api.geojson import GeoJSONRenderer, ORJSONRenderer, feature, feature_collection
+from apps.core.api.geojson import GeoJSONRenderer, ORJSONRenderer, feature_collection_page
 from apps.core.api.pagination import Pagination
 from apps.geo.models import AdminUnit
 from apps.geo.selectors import today, unit_translate, units_at
@@ -51,30 +51,12 @@ class AdminUnitListApi(APIView):
             qs = qs.filter(code=params["code"])
         qs = qs.annotate(parent_code=F("parent__code")).order_by("level", "code")
 
-        as_geojson = request.accepted_renderer.format == "geojson"
-        if as_geojson:
-            qs = qs.annotate(geometry=AsGeoJSON("geom", precision=6))
-            rows = qs.values(*_FIELDS, "geometry")
-        else:
-            rows = qs.values(*_FIELDS)
+        if request.accepted_renderer.format == "geojson":
+            rows = qs.annotate(geometry=AsGeoJSON("geom", precision=6)).values(*_FIELDS, "geometry")
+            return feature_collection_page(request, rows, view=self)
         paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        if not as_geojson:
-            return paginator.get_paginated_response(
-                [{k: v for k, v in row.items() if k != "id"} for row in page]
-            )
-        features = [
-            feature(row.pop("geometry"), {k: v for k, v in row.items() if k != "id"}, row["id"])
-            for row in page
-        ]
-        body = feature_collection(
-            features,
-            numberMatched=paginator.page.paginator.count,
-            numberReturned=len(features),
-            next=paginator.get_next_link(),
-            previous=paginator.get_previous_link(),
-        )
-        return Response(body, content_type="application/geo+json")
+        page = paginator.paginate_queryset(qs.values(*_FIELDS), request, view=self)
+        return paginator.get_paginated_response([{k: v for k, v in row.items() if k != "id"} for row in page])
 
 
 def _ref(unit):

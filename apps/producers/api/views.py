@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
-from apps.core.api.geojson import GeoJSONRenderer, ORJSONRenderer, feature, feature_collection
+from apps.core.api.geojson import GeoJSONRenderer, ORJSONRenderer, feature_collection_page
 from apps.core.api.pagination import Pagination
 from apps.producers.permissions import (
     can_create_producer,
@@ -61,34 +61,20 @@ class ProducerListCreateApi(APIView):
         filters = ProducerFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
-        paginator = Pagination()
+        lookups = {}
+        if "commune" in params:
+            lookups["commune__code"] = params["commune"]
+        if "legal_type" in params:
+            lookups["legal_type"] = params["legal_type"]
 
         if request.accepted_renderer.format == "geojson":
-            rows = producer_geojson_rows(user=request.user)
-            if "commune" in params:
-                rows = rows.filter(commune__code=params["commune"])
-            if "legal_type" in params:
-                rows = rows.filter(legal_type=params["legal_type"])
-            page = paginator.paginate_queryset(rows, request, view=self)
-            features = [
-                feature(row.pop("geometry"), {k: v for k, v in row.items() if k != "id"}, row["id"])
-                for row in page
-            ]
-            body = feature_collection(
-                features,
-                numberMatched=paginator.page.paginator.count,
-                numberReturned=len(features),
-                next=paginator.get_next_link(),
-                previous=paginator.get_previous_link(),
-            )
-            return Response(body, content_type="application/geo+json")
+            rows = producer_geojson_rows(user=request.user).filter(**lookups)
+            return feature_collection_page(request, rows, view=self)
 
-        producers = producer_list(user=request.user)
-        if "commune" in params:
-            producers = producers.filter(commune__code=params["commune"])
-        if "legal_type" in params:
-            producers = producers.filter(legal_type=params["legal_type"])
-        page = paginator.paginate_queryset(producers, request, view=self)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            producer_list(user=request.user).filter(**lookups), request, view=self
+        )
         linked = linked_producer_ids(request.user) if request.user.role == Role.PRODUCER else set()
         return paginator.get_paginated_response(
             [_producer_data(request.user, p, linked_ids=linked) for p in page]
