@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from apps.certificates.views import public_product
 from apps.core.views import healthz
 
 urlpatterns = [
@@ -17,11 +18,16 @@ urlpatterns = [
     path("api/v1/", include("apps.producers.api.urls")),
     path("api/v1/", include("apps.products.api.urls")),
     path("api/v1/", include("apps.dossiers.api.urls")),
+    path("api/v1/", include("apps.evaluation.api.urls")),
     path("api/v1/", include("apps.criteria.api.urls")),
+    path("api/v1/", include("apps.certificates.api.urls")),
     path("map/", include("apps.geo.urls")),
     path("dossiers/", include("apps.dossiers.urls")),
     path("producers/", include("apps.producers.urls")),
     path("criteria/", include("apps.criteria.urls")),
+    path("evaluation/", include("apps.evaluation.urls")),
+    # The QR code on each certificate points here (OCOP_PUBLIC_PRODUCT_URL).
+    path("p/<str:code>", public_product, name="public-product"),
     path("", include("apps.core.urls")),
 ]
 

@@ -20,6 +20,12 @@ ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored files (evidence, certificates) never land in the working tree during tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data every test may rely on, loaded once into the test database."""

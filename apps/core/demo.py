@@ -78,25 +78,40 @@ def demo_accounts_ensure() -> list[DemoAccount]:
 
 # --- the synthetic dataset -------------------------------------------------------------------
 # (commune code, producer name, legal type, [(product name, classification code)])
+# (commune code, producer name, legal type, [(product name, classification code, dossier status)])
 DEMO_PRODUCERS = (
-    ("28777", "DEMO HTX Dừa Xanh An Hội", "cooperative",
-     [("DEMO Kẹo dừa sữa", "I.3.c"), ("DEMO Nước dừa tươi đóng chai", "II.2.b")]),
-    ("29110", "DEMO Cơ sở Mắm Ba Tri", "household",
-     [("DEMO Mắm tôm chua", "I.4.a"), ("DEMO Tôm khô", "I.3.d")]),
-    ("28756", "DEMO Công ty TNHH Mỹ phẩm Dừa", "sme",
-     [("DEMO Dầu dừa nguyên chất", "III.2"), ("DEMO Tinh dầu bưởi", "III.3")]),
-    ("28783", "DEMO Tổ hợp tác Thủ công Sơn Đông", "cooperative_group",
-     [("DEMO Giỏ xách cọng dừa", "IV.1")]),
-    ("28789", "DEMO Trang trại Cây giống Cái Mơn", "farm",
-     [("DEMO Bonsai mai vàng", "V.2"), ("DEMO Hoa lan", "V.1")]),
-    ("28858", "DEMO Hội Du lịch Cồn Phụng", "association",
-     [("DEMO Du lịch sinh thái cồn", "VI")]),
+    ("28777", "DEMO HTX Dừa Xanh An Hội", "cooperative", [
+        ("DEMO Kẹo dừa sữa", "I.3.c", "recognised"),
+        ("DEMO Nước dừa tươi đóng chai", "II.2.b", "submitted"),
+        ("DEMO Thạch dừa", "I.3.c", "proposed_central"),
+        ("DEMO Kẹo dừa lá dứa", "I.3.c", "under_evaluation"),
+    ]),
+    ("29110", "DEMO Cơ sở Mắm Ba Tri", "household", [
+        ("DEMO Mắm tôm chua", "I.4.a", "commune_reviewing"),
+        ("DEMO Tôm khô", "I.3.d", "returned_by_commune"),
+        ("DEMO Nước mắm cá cơm", "I.4.a", "evaluated"),
+    ]),
+    ("28756", "DEMO Công ty TNHH Mỹ phẩm Dừa", "sme", [
+        ("DEMO Dầu dừa nguyên chất", "III.2", "commune_assessed"),
+        ("DEMO Tinh dầu bưởi", "III.3", "forwarded"),
+        ("DEMO Sữa tắm dừa", "III.2", "province_checking"),
+    ]),
+    ("28783", "DEMO Tổ hợp tác Thủ công Sơn Đông", "cooperative_group", [
+        ("DEMO Giỏ xách cọng dừa", "IV.1", "returned_by_province"),
+    ]),
+    ("28789", "DEMO Trang trại Cây giống Cái Mơn", "farm", [
+        ("DEMO Bonsai mai vàng", "V.2", "accepted"),
+        ("DEMO Hoa lan", "V.1", "draft"),
+        ("DEMO Bưởi da xanh", "I.1.a", "not_recognised"),
+    ]),
+    ("28858", "DEMO Hội Du lịch Cồn Phụng", "association", [
+        ("DEMO Du lịch sinh thái cồn", "VI", "accepted"),
+    ]),
 )
-# Dossier statuses the demo shows, one per product, in this order.
-DEMO_STATUS_PATH = (
-    "draft", "submitted", "commune_reviewing", "returned_by_commune", "commune_assessed",
-    "forwarded", "province_checking", "returned_by_province", "accepted", "accepted",
-)
+# Statuses reached through the council (the rest through the dossier workflow alone), with the
+# star the demo council's scores are chosen to give.
+EVALUATION_TARGETS = {"under_evaluation": None, "evaluated": 4, "recognised": 4, "proposed_central": 5,
+                      "not_recognised": 1}
 
 
 def _demo_user(username: str, role: str, units: list[AdminUnit], full_name: str) -> User:
@@ -130,8 +145,8 @@ def demo_dataset_ensure() -> dict[str, int]:
     province = AdminUnit.objects.get(level=Level.PROVINCE, code=settings.OCOP_PILOT_PROVINCE_CODE,
                                      valid_to__isnull=True)
     province_officer = User.objects.get(username="demo_tinh")
-    statuses = iter(DEMO_STATUS_PATH)
     made = {"producers": 0, "products": 0, "dossiers": 0}
+    council = None
     with transaction.atomic():
         for index, (commune_code, name, legal_type, products) in enumerate(DEMO_PRODUCERS):
             commune = AdminUnit.objects.get(level=Level.COMMUNE, code=commune_code, valid_to__isnull=True)
@@ -149,17 +164,18 @@ def demo_dataset_ensure() -> dict[str, int]:
                 is_demo=True,
             )
             made["producers"] += 1
-            for product_name, code in products:
+            for product_name, code, target in products:
                 product = product_create(actor=owner, producer=producer, name=product_name,
                                          classification_code=code, description="DEMO — dữ liệu giả lập.")
                 made["products"] += 1
-                target = next(statuses, None)
-                if target is None:
-                    continue
                 dossier = dossier_services.dossier_create(product=product, kind="first", actor=owner)
                 Dossier.objects.filter(pk=dossier.pk).update(is_demo=True)
                 made["dossiers"] += 1
-                _drive(dossier.pk, target, owner, officer, province_officer, dossier_services, Action)
+                workflow_target = "accepted" if target in EVALUATION_TARGETS else target
+                _drive(dossier.pk, workflow_target, owner, officer, province_officer, dossier_services, Action)
+                if target in EVALUATION_TARGETS:
+                    council = council or _demo_council(province, province_officer)
+                    _evaluate(dossier.pk, target, council, province_officer)
     return {**made, "created": 1}
 
 
@@ -214,3 +230,89 @@ def _drive(dossier_id, target, owner, officer, province_officer, services, Actio
                                     note="DEMO: bổ sung hợp đồng liên kết.")
         return
     services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_ACCEPT, actor=province_officer)
+
+
+def _demo_council(province, province_officer):
+    """Round 2/2026 of the pilot province and its council: the printed `demo_hoidong` chairs it,
+    three synthetic members sit with it, `demo_tuvan` is its advisory team."""
+    from apps.criteria.models import CriteriaSet
+    from apps.evaluation.models import Council, CouncilMember, EvaluationRound
+
+    round_ = EvaluationRound.objects.create(level="province", province=province, year=2026, number=2,
+                                            proposal_deadline=date(2026, 10, 30), evaluation_deadline=date(2026, 12, 30),
+                                            is_demo=True)
+    criteria_set = CriteriaSet.objects.get(code="QD26/2026")
+    council = Council.objects.create(
+        name="DEMO Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long", round=round_,
+        criteria_set=criteria_set, regime_code=criteria_set.regime_code, created_by=province_officer,
+        conflict_rules=["works_for_producer", "relative", "advised_product"],
+    )
+    chair = User.objects.get(username="demo_hoidong")
+    CouncilMember.objects.create(council=council, user=chair, role="chair", organisation="DEMO Sở NN&MT")
+    for i, role in ((2, "member"), (3, "member"), (4, "secretary")):
+        member = _demo_user(f"demo_hoidong_{i}", Role.COUNCIL_MEMBER, [province], f"DEMO Thành viên Hội đồng {i}")
+        CouncilMember.objects.create(council=council, user=member, role=role, organisation="DEMO Sở ngành")
+    council.advisors.add(User.objects.get(username="demo_tuvan"))
+    return council
+
+
+def _choices_for(sheet, star: int) -> dict[str, int]:
+    """Options that give `star` on `sheet`: 1★ from the first options; otherwise start from the
+    best options and lower criteria that carry no star marker until the band matches."""
+    from apps.criteria import engine
+    from apps.criteria.services import sheet_evaluate
+
+    criteria = list(sheet.criteria.prefetch_related("options").order_by("order"))
+    if star == 1:
+        return {c.code: 1 for c in criteria if not c.depends_on_id}
+    choices = {c.code: c.options.count() for c in criteria}
+
+    def rank(ch):
+        return sheet_evaluate(sheet=sheet, scorecards=[engine.Scorecard(choices=ch)])
+
+    for criterion in reversed(criteria):
+        if rank(choices).star <= star:
+            break
+        if any(o.min_star for o in criterion.options.all()) or criterion.code in ("5.1", "5.2"):
+            continue
+        choices[criterion.code] = 1
+    return choices
+
+
+def _evaluate(dossier_id, target, council, province_officer):
+    """Assign to the demo council and, unless it is to stay "assigned", score and conclude."""
+    from apps.dossiers.models import Dossier
+    from apps.evaluation import services as evaluation
+
+    assignment = evaluation.assignment_create(council=council, dossier_id=dossier_id, actor=province_officer)
+    star = EVALUATION_TARGETS[target]
+    if star is None:
+        return
+    choices = _choices_for(Dossier.objects.get(pk=dossier_id).sheet, star)
+    for seat in council.members.select_related("user"):
+        evaluation.scorecard_save(assignment_id=assignment.pk, member=seat.user, choices=choices)
+        evaluation.scorecard_submit(assignment_id=assignment.pk, member=seat.user)
+    chair = council.members.get(role="chair").user
+    result = evaluation.council_conclude(assignment_id=assignment.pk, chair=chair,
+                                         feedback="DEMO: góp ý của Hội đồng cho chủ thể.")
+    _decide(result, target)
+
+
+def _decide(result, target):
+    """The provincial leader's step: recognise (with a certificate), propose 5★ to the ministry,
+    or close a 1★/2★ result without recognition."""
+    from django.utils import timezone
+
+    from apps.certificates import services as certificates
+
+    leader = User.objects.get(username="demo_lanhdao")
+    if target == "recognised":
+        certificates.recognition_decide(
+            result_ids=[result.pk], decision_number=f"DEMO-{result.pk}/QĐ-UBND", decision_date=timezone.localdate(),
+            signer_name="DEMO Lãnh đạo UBND tỉnh", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", actor=leader,
+        )
+    elif target == "proposed_central":
+        certificates.ministry_propose(result_id=result.pk, actor=leader)
+    elif target == "not_recognised":
+        certificates.result_close_unrecognised(result_id=result.pk, actor=leader,
+                                               note="DEMO: chưa đạt 3 sao.")

@@ -26,6 +26,10 @@ NAV_ITEMS = (
         _("Dossier inbox"), "dossiers:inbox",
         frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER}), True,
     ),
+    NavItem(
+        _("Scoring"), "evaluation:mine",
+        frozenset({Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}), True,
+    ),
     NavItem(_("Administration"), "admin:index", frozenset({Role.SYSTEM_ADMIN}), True),
 )
 

@@ -108,3 +108,22 @@ def _scorecard_error(sheet: Sheet, exc: engine.InvalidScorecard, council: bool) 
     code = CriteriaErrorCode(exc.code) if known else CriteriaErrorCode.INVALID
     message = messages[exc.code] % values if exc.code in messages else str(exc)
     return CriteriaError(code, message, extra=extra)
+
+
+def sheet_evaluate_applicable(
+    *, sheet: Sheet, choices: dict[str, int], knockouts: Sequence[str] = ()
+) -> tuple[engine.RankingResult, dict[str, int]]:
+    """Rank one scorecard after dropping choices for criteria that no longer apply (5.2 once
+    5.1 says there is no story), so lowering one answer never blocks on an answer that depended
+    on it. Returns the result and the choices kept. Any other bad choice still raises."""
+    kept = dict(choices)
+    while True:
+        try:
+            result = sheet_evaluate(sheet=sheet, scorecards=[engine.Scorecard(choices=kept, knockouts=tuple(knockouts))])
+            return result, kept
+        except CriteriaError as exc:
+            key = exc.extra.get("key")
+            if exc.code == CriteriaErrorCode.NOT_APPLICABLE and key in kept:
+                kept.pop(key)
+                continue
+            raise

@@ -18,6 +18,11 @@ class DossierStatus(models.TextChoices):
     PROVINCE_CHECKING = "province_checking", _("Province checking")
     RETURNED_BY_PROVINCE = "returned_by_province", _("Returned by the province")
     ACCEPTED = "accepted", _("Accepted for an evaluation round")
+    UNDER_EVALUATION = "under_evaluation", _("Assigned to the council")
+    EVALUATED = "evaluated", _("Council result available")
+    PROPOSED_CENTRAL = "proposed_central", _("Proposed to the ministry for 5 stars")
+    RECOGNISED = "recognised", _("Recognised")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
 
 
 class Action(models.TextChoices):
@@ -31,6 +36,11 @@ class Action(models.TextChoices):
     PROVINCE_START_CHECK = "province_start_check", _("Start the province check")
     PROVINCE_RETURN = "province_return", _("Return to the producer")
     PROVINCE_ACCEPT = "province_accept", _("Accept for an evaluation round")
+    ASSIGN_TO_COUNCIL = "assign_to_council", _("Assign to the council")
+    COUNCIL_CONCLUDE = "council_conclude", _("Record the council's result")
+    PROPOSE_CENTRAL = "propose_central", _("Propose to the ministry for 5 stars")
+    RECOGNISE = "recognise", _("Recognise")
+    CLOSE_UNRECOGNISED = "close_unrecognised", _("Close without recognition")
 
 
 # Timeline entries that are not status changes (the services write them with these action names).
@@ -64,7 +74,14 @@ class AnnexType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Events whose actor is a council member: the dossier timeline names the council, not the person
+# (a producer never sees members' names).
+COUNCIL_ACTIONS = frozenset({"council_conclude"})
+COUNCIL_ACTOR_LABEL = _("Evaluation council")
+
 # Statuses in which the producer may edit the dossier's content.
 EDITABLE = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED_BY_COMMUNE, DossierStatus.RETURNED_BY_PROVINCE})
+# Statuses that end a dossier: the product may then file a new one.
+CLOSED = frozenset({DossierStatus.RECOGNISED, DossierStatus.NOT_RECOGNISED})
 # Statuses in which the commune's 15-working-day clock runs.
 COMMUNE_CLOCK = frozenset({DossierStatus.SUBMITTED, DossierStatus.COMMUNE_REVIEWING})

@@ -3,6 +3,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.choices import Role
 from apps.accounts.scope import jurisdiction_filter
 
 from .choices import AnnexType, DossierKind, DossierStatus
@@ -55,8 +56,14 @@ class Sequence(models.Model):
 
 class DossierQuerySet(models.QuerySet):
     def for_user(self, user) -> "DossierQuerySet":
-        """Dossiers `user` may see: national roles all; provincial roles their provinces;
-        commune officers their communes; producers their own producers' dossiers."""
+        """Dossiers `user` may see: national roles all; provincial officers and leaders their
+        provinces; commune officers their communes; producers their own producers' dossiers;
+        council and advisory-team members only the dossiers assigned to their councils, from the
+        moment of assignment."""
+        if user is not None and user.is_authenticated and user.role in (Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER):
+            return self.filter(
+                Q(assignments__council__members__user=user) | Q(assignments__council__advisors=user)
+            ).distinct()
         return jurisdiction_filter(
             self, user, province="province", commune="commune", owner="product__producer__users"
         )
@@ -200,6 +207,13 @@ class DossierEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def actor_label(self) -> str:
+        """Who to show: the person, except for council actions, shown as the council."""
+        from .choices import COUNCIL_ACTIONS, COUNCIL_ACTOR_LABEL
+
+        return str(COUNCIL_ACTOR_LABEL) if self.action in COUNCIL_ACTIONS else str(self.actor)
 
 
 class Notification(models.Model):

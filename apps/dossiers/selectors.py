@@ -54,3 +54,10 @@ def is_overdue(dossier: Dossier, today=None) -> bool:
 
 def notification_list(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("dossier")
+
+
+def latest_council_result(dossier: Dossier):
+    """The most recent council result on the dossier (provincial, or central after a proposal)."""
+    from apps.evaluation.models import CouncilResult
+
+    return CouncilResult.objects.filter(assignment__dossier=dossier).order_by("-concluded_at", "-pk").first()

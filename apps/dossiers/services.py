@@ -16,10 +16,10 @@ from apps.accounts.models import User
 from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.criteria import engine
 from apps.criteria.models import CriteriaSet, SetStatus, Sheet
-from apps.criteria.services import sheet_evaluate
+from apps.criteria.services import sheet_evaluate, sheet_evaluate_applicable
 
 from .calendar import add_working_days, round_for
-from .choices import COMMUNE_CLOCK, EDITABLE, Action, DossierKind, DossierStatus
+from .choices import CLOSED, COMMUNE_CLOCK, EDITABLE, Action, DossierKind, DossierStatus
 from .forms_schema import FORM01_FIELDS, FORM02_FIELDS, form_errors
 from .models import (
     CommuneAssessment,
@@ -44,6 +44,9 @@ class Transition:
     sources: dict[str, str]  # from status -> to status
     roles: frozenset[str]
     note_required: bool = False
+    # Internal transitions are made by another context's service (which checks its own rules,
+    # e.g. that the actor chairs the council), never through the dossier endpoints or pages.
+    internal: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -64,6 +67,20 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({Role.PROVINCE_OFFICER}), note_required=True,
     ),
     Action.PROVINCE_ACCEPT: Transition({S.PROVINCE_CHECKING: S.ACCEPTED}, frozenset({Role.PROVINCE_OFFICER})),
+    # Evaluation stage: called by apps.evaluation.services, never by a dossier endpoint.
+    Action.ASSIGN_TO_COUNCIL: Transition(
+        {S.ACCEPTED: S.UNDER_EVALUATION, S.PROPOSED_CENTRAL: S.UNDER_EVALUATION},
+        frozenset({Role.PROVINCE_OFFICER, Role.MINISTRY_OFFICER}), internal=True,
+    ),
+    Action.COUNCIL_CONCLUDE: Transition({S.UNDER_EVALUATION: S.EVALUATED}, frozenset({Role.COUNCIL_MEMBER}),
+                                        internal=True),
+    # Recognition stage: called by apps.certificates.services (which applies the level rules).
+    Action.PROPOSE_CENTRAL: Transition({S.EVALUATED: S.PROPOSED_CENTRAL}, frozenset({Role.PROVINCE_LEADER}),
+                                       internal=True),
+    Action.RECOGNISE: Transition({S.EVALUATED: S.RECOGNISED},
+                                 frozenset({Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER}), internal=True),
+    Action.CLOSE_UNRECOGNISED: Transition({S.EVALUATED: S.NOT_RECOGNISED},
+                                          frozenset({Role.PROVINCE_LEADER, Role.PROVINCE_OFFICER}), internal=True),
 }
 
 
@@ -121,17 +138,17 @@ def current_criteria_set(on: date | None = None) -> CriteriaSet:
 # --- creating and editing --------------------------------------------------------------------
 @transaction.atomic
 def dossier_create(*, product, kind: str, actor: User) -> Dossier:
-    """Open a draft dossier for `product` under the criteria set in force today.
+    """Open a draft dossier for `product` under the criteria set in force today. A product has
+    at most one dossier in progress (anything not yet recognised or closed).
 
-    An upgrade or re-evaluation starts from a copy of the product's last accepted dossier
+    An upgrade or re-evaluation starts from a copy of the product's last recognised dossier
     (forms, self-assessment and evidence files), so nothing is typed twice.
     """
     if actor.role != Role.PRODUCER or not product.producer.users.filter(pk=actor.pk).exists():
         raise ApplicationError(ErrorCode.NOT_FOUND, _("This product does not exist or is not yours."))
     if kind not in DossierKind.values:
         raise ApplicationError(ErrorCode.INVALID, _("Unknown dossier kind."), extra={"key": "kind"})
-    open_statuses = set(S.values) - {S.ACCEPTED}
-    if product.dossiers.filter(status__in=open_statuses).exists():
+    if product.dossiers.exclude(status__in=CLOSED).exists():
         raise ApplicationError(
             ErrorCode.BAD_TRANSITION, _("This product already has a dossier in progress."), extra={"key": "product"}
         )
@@ -141,11 +158,11 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
         raise ApplicationError(ErrorCode.INVALID, _("The product's criteria sheet is not in the current set."))
     source = None
     if kind != DossierKind.FIRST:
-        source = product.dossiers.filter(status=S.ACCEPTED).order_by("-updated_at").first()
+        source = product.dossiers.filter(status=S.RECOGNISED).order_by("-updated_at").first()
         if source is None:
             raise ApplicationError(
                 ErrorCode.INVALID,
-                _("An upgrade or re-evaluation needs an earlier accepted dossier of this product."),
+                _("An upgrade or re-evaluation needs an earlier recognised dossier of this product."),
                 extra={"key": "kind"},
             )
     producer = product.producer
@@ -222,7 +239,7 @@ def dossier_self_assess(*, dossier_id: int, actor: User, choices: dict[str, int]
     merged = {a.criterion_code: a.option_number for a in dossier.self_assessment.all()}
     merged.update(choices)
     # Choices that stopped applying (5.2 once 5.1 says "no story") are dropped, not refused.
-    result = _evaluate_dropping_inapplicable(dossier, merged)
+    result, merged = sheet_evaluate_applicable(sheet=dossier.sheet, choices=merged)
     explanations = explanations or {}
     dossier.self_assessment.exclude(criterion_code__in=merged).delete()
     for code, number in merged.items():
@@ -232,19 +249,6 @@ def dossier_self_assess(*, dossier_id: int, actor: User, choices: dict[str, int]
         )
     _store_score(dossier, result)
     return result
-
-
-def _evaluate_dropping_inapplicable(dossier: Dossier, merged: dict[str, int]) -> engine.RankingResult:
-    from apps.criteria.errors import CriteriaError, CriteriaErrorCode
-
-    while True:
-        try:
-            return sheet_evaluate(sheet=dossier.sheet, scorecards=[engine.Scorecard(choices=dict(merged))])
-        except CriteriaError as exc:
-            if exc.code == CriteriaErrorCode.NOT_APPLICABLE and exc.extra.get("key") in merged:
-                merged.pop(exc.extra["key"])
-                continue
-            raise
 
 
 def _refresh_self_score(dossier: Dossier) -> None:
@@ -296,11 +300,13 @@ def samples_record(*, dossier_id: int, actor: User, received: int, on: date) -> 
 
 # --- the workflow ----------------------------------------------------------------------------
 @transaction.atomic
-def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str = "") -> Dossier:
+def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str = "",
+                       internal: bool = False) -> Dossier:
     """Apply `action` to the dossier: lock the row, check the actor's role and jurisdiction and
     the action's preconditions, move the status, write the audit event, and notify the people
-    concerned after commit. A refused action raises and changes nothing."""
-    if action not in TRANSITIONS:
+    concerned after commit. A refused action raises and changes nothing. `internal` actions are
+    accepted only from other services (`internal=True`), never from the dossier endpoints."""
+    if action not in TRANSITIONS or TRANSITIONS[action].internal != internal:
         raise ApplicationError(ErrorCode.INVALID, _("Unknown action."), extra={"key": "action"})
     rule = TRANSITIONS[action]
     dossier = _scoped(actor, dossier_id, lock=True)

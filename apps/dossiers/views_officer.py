@@ -188,7 +188,7 @@ def _render_review(request: HttpRequest, dossier, forms: dict, status: int = 200
     typed = forms["transition"]
     actions = []
     for action, rule in services.TRANSITIONS.items():
-        if dossier.status in rule.sources and user.role in rule.roles:
+        if not rule.internal and dossier.status in rule.sources and user.role in rule.roles:
             keep = typed is not None and typed.data.get("action") == action
             actions.append(
                 {

@@ -117,7 +117,7 @@ def dossier_detail(request, dossier_id: int):
         return redirect("dossiers:detail", dossier_id=dossier.pk)
     return render(request, "dossiers/producer/detail.html", {
         "dossier": dossier, "progress": _progress(dossier), "steps": STEPS,
-        "editable": dossier.status in EDITABLE,
+        "editable": dossier.status in EDITABLE, "council_result": selectors.latest_council_result(dossier),
     })
 
 

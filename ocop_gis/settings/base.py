@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "apps.producers",
     "apps.products",
     "apps.dossiers",
+    "apps.evaluation",
+    "apps.certificates",
     "apps.criteria",
 ]
 
@@ -162,6 +164,17 @@ STORAGES["default"] = OCOP_FILE_STORAGE
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ocop-gis@localhost")
+
+# --- Certificates (apps/certificates) -------------------------------------------------------
+# QR codes on certificates point at the public product page; {code} is the OCOP product code.
+OCOP_PUBLIC_PRODUCT_URL = env("OCOP_PUBLIC_PRODUCT_URL", default="http://127.0.0.1:8000/p/{code}")
+# QĐ 26/2026: certificates last 36 months (Đ4.3); re-evaluation dossiers are filed from 180 to
+# 120 days before expiry (Đ7.6.a); a late filer's certificate is extended ≤180 days (Đ12.3).
+OCOP_CERTIFICATE_MONTHS = env.int("OCOP_CERTIFICATE_MONTHS", default=36)
+OCOP_REEVALUATION_WINDOW_OPENS_DAYS = env.int("OCOP_REEVALUATION_WINDOW_OPENS_DAYS", default=180)
+OCOP_REEVALUATION_WINDOW_CLOSES_DAYS = env.int("OCOP_REEVALUATION_WINDOW_CLOSES_DAYS", default=120)
+OCOP_TRANSITION_EXTENSION_DAYS = env.int("OCOP_TRANSITION_EXTENSION_DAYS", default=180)
+# --- end Certificates -----------------------------------------------------------------------
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -37,7 +37,7 @@ def test_anonymous_gets_nothing(client_for, draft):
 
 @pytest.mark.parametrize(
     "who, visible",
-    [("producer", True), ("commune", True), ("province", True), ("council", True),
+    [("producer", True), ("commune", True), ("province", True), ("council", False),
      ("other_producer", False), ("other_commune", False), ("other_province", False)],
 )
 def test_list_and_detail_are_scoped(people, client_for, draft, who, visible):

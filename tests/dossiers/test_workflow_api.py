@@ -131,18 +131,14 @@ def _accepted_dossier(people, product, client_for) -> int:
     return did
 
 
-def test_upgrade_starts_from_a_copy_of_the_last_accepted_dossier(people, product, client_for):
-    source_id = _accepted_dossier(people, product, client_for)
-    producer = client_for(people["producer"])
-    upgrade = _ok(producer.post(API, {"product": product.pk, "kind": "upgrade"}), 201)
-    assert upgrade["kind"] == "upgrade" and upgrade["status"] == "draft"
-    assert upgrade["copied_from_id"] == source_id
-    assert upgrade["form01"] == FORM01 and upgrade["form02"] == FORM02
-    assert upgrade["self_assessment"] == full_choices()
-    assert upgrade["self_score"] == "100.00"
+def test_an_accepted_dossier_is_still_in_progress(people, product, client_for):
+    """Accepted for a round is not the end: the product cannot open another dossier yet."""
+    _accepted_dossier(people, product, client_for)
+    response = client_for(people["producer"]).post(API, {"product": product.pk, "kind": "upgrade"})
+    assert response.status_code == 409 and response.json()["extra"]["key"] == "product"
 
 
-def test_upgrade_without_an_accepted_dossier_is_refused(people, product, client_for):
+def test_upgrade_without_a_recognised_dossier_is_refused(people, product, client_for):
     response = client_for(people["producer"]).post(API, {"product": product.pk, "kind": "upgrade"})
     assert response.status_code == 400 and response.json()["extra"]["key"] == "kind"
 

@@ -59,7 +59,7 @@ class EvidenceFileOutput(serializers.Serializer):
 
 class EventOutput(serializers.Serializer):
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.__str__")
+    actor = serializers.CharField(source="actor_label")
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -84,9 +84,21 @@ class DossierDetailOutput(DossierOutput):
     events = EventOutput(many=True)
     commune_assessment = serializers.SerializerMethodField()
     copied_from_id = serializers.IntegerField(allow_null=True)
+    council_result = serializers.SerializerMethodField()
 
     def get_self_assessment(self, obj) -> dict[str, int]:
         return {a.criterion_code: a.option_number for a in obj.self_assessment.all()}
+
+    def get_council_result(self, obj) -> dict | None:
+        """The council's conclusion as the producer may see it: no members, no single scores."""
+        from apps.dossiers.selectors import latest_council_result
+
+        result = latest_council_result(obj)
+        if result is None:
+            return None
+        return {"total": str(result.total), "star": result.star, "rejected": result.rejected,
+                "rejected_by": result.rejected_by, "unmet_minimums": result.unmet_minimums,
+                "feedback": result.feedback, "concluded_at": result.concluded_at}
 
     def get_commune_assessment(self, obj) -> dict | None:
         assessment = getattr(obj, "commune_assessment", None)

@@ -10,7 +10,6 @@ from apps.core.api.pagination import Pagination
 from apps.core.files import file_response
 from apps.criteria.api.serializers import EvaluationOutputSerializer
 from apps.dossiers import selectors, services
-from apps.dossiers.choices import Action
 from apps.products.models import Product
 
 from . import serializers as s
@@ -108,7 +107,9 @@ def transition_view(action: str):
     return view.as_view()
 
 
-TRANSITION_PATHS = {action: action.replace("_", "-") for action in Action.values}
+TRANSITION_PATHS = {
+    action: action.replace("_", "-") for action, rule in services.TRANSITIONS.items() if not rule.internal
+}
 
 
 class DossierFileUploadApi(APIView):

@@ -1,0 +1,159 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.producers.api.serializers import GeoJSONPointField
+
+from ..choices import PublicStatus, RevocationGround
+from ..models import certificate_status
+from ..services import public_url
+
+
+class CertificateUnitRef(serializers.Serializer):
+    code = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class DecisionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    date = serializers.DateField()
+    level = serializers.CharField()
+    signer_name = serializers.CharField()
+    signer_title = serializers.CharField()
+
+
+class RevocationOutput(serializers.Serializer):
+    ground = serializers.CharField()
+    ground_label = serializers.CharField(source="get_ground_display")
+    ground_text = serializers.CharField()
+    decision_number = serializers.CharField()
+    decided_on = serializers.DateField()
+    note = serializers.CharField()
+
+
+class CertificateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    product_code = serializers.CharField()
+    product_id = serializers.IntegerField()
+    product_name = serializers.CharField(source="product.name")
+    producer_name = serializers.CharField(source="product.producer.name")
+    dossier_id = serializers.IntegerField()
+    commune = CertificateUnitRef(source="dossier.commune")
+    province = CertificateUnitRef(source="dossier.province")
+    stars = serializers.IntegerField()
+    criteria_set_code = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    extended_until = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    public_status = serializers.SerializerMethodField()
+    public_status_label = serializers.SerializerMethodField()
+    decision = DecisionOutput()
+    revocation = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
+    sha256 = serializers.CharField()
+    is_demo = serializers.BooleanField()
+
+    def _status(self, obj) -> str:
+        # Selectors annotate it for the day; anything else is computed the same way.
+        return getattr(obj, "public_status", None) or certificate_status(obj, timezone.localdate())
+
+    def get_public_status(self, obj) -> str:
+        return self._status(obj)
+
+    def get_public_status_label(self, obj) -> str:
+        return str(PublicStatus(self._status(obj)).label)
+
+    def get_revocation(self, obj) -> dict | None:
+        revocation = getattr(obj, "revocation", None) if obj.status == "revoked" else None
+        return RevocationOutput(revocation).data if revocation else None
+
+    def get_public_url(self, obj) -> str:
+        return public_url(obj.product_code)
+
+
+class CertificateListFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PublicStatus.choices, required=False)
+    stars = serializers.ChoiceField(choices=[(3, "3"), (4, "4"), (5, "5")], required=False)
+
+
+class DecisionInput(serializers.Serializer):
+    result_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+    )
+    decision_number = serializers.CharField(max_length=60)
+    decision_date = serializers.DateField()
+    signer_name = serializers.CharField(max_length=150)
+    signer_title = serializers.CharField(max_length=150)
+
+
+class DecisionCreatedOutput(DecisionOutput):
+    certificates = CertificateOutput(many=True, source="certificates.all")
+
+
+class AwaitingResultOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    dossier_id = serializers.IntegerField(source="assignment.dossier_id")
+    product_name = serializers.CharField(source="assignment.dossier.product.name")
+    producer_name = serializers.CharField(source="assignment.dossier.product.producer.name")
+    commune = CertificateUnitRef(source="assignment.dossier.commune")
+    level = serializers.CharField(source="assignment.council.round.level")
+    total = serializers.DecimalField(max_digits=5, decimal_places=2)
+    star = serializers.IntegerField(allow_null=True)
+    rejected = serializers.BooleanField()
+    propose_to_ministry = serializers.BooleanField()
+    feedback = serializers.CharField()
+
+
+class ProposalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    dossier_id = serializers.IntegerField()
+    result_id = serializers.IntegerField()
+    proposed_at = serializers.DateTimeField()
+
+
+class CloseInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class DossierStatusOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+
+
+class RevokeInput(serializers.Serializer):
+    ground = serializers.ChoiceField(
+        choices=RevocationGround.choices,
+        help_text=_("QĐ 26/2026 Article 8.1: a, b, c, d, dd (point đ) or e."),
+    )
+    decision_number = serializers.CharField(max_length=60)
+    decided_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class ExtendInput(serializers.Serializer):
+    until = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class InspectionInput(serializers.Serializer):
+    inspected_on = serializers.DateField()
+    location = GeoJSONPointField()
+    findings = serializers.CharField(max_length=20000)
+    follow_up = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20000
+    )
+
+
+class InspectionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    certificate_id = serializers.IntegerField()
+    inspected_on = serializers.DateField()
+    location = GeoJSONPointField()
+    findings = serializers.CharField()
+    follow_up = serializers.CharField()
+    inspector = serializers.CharField(source="inspector.__str__")
+    recorded_at = serializers.DateTimeField()

@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+
+class ScorecardInput(serializers.Serializer):
+    choices = serializers.DictField(child=serializers.IntegerField(min_value=1), required=False)
+    knockouts = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
+    comments = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True),
+                                     required=False)
+
+
+class ScorecardOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    member_id = serializers.IntegerField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    choices = serializers.JSONField()
+    knockouts = serializers.JSONField()
+    comments = serializers.JSONField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+
+
+class ReopenInput(serializers.Serializer):
+    scorecards = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    reason = serializers.CharField(max_length=5000)
+
+
+class ConcludeInput(serializers.Serializer):
+    feedback = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class AssignInput(serializers.Serializer):
+    dossier = serializers.IntegerField()
+
+
+class ResultOutput(serializers.Serializer):
+    total = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    parts = serializers.JSONField()
+    band_star = serializers.IntegerField()
+    star = serializers.IntegerField(allow_null=True)
+    unmet_minimums = serializers.JSONField()
+    rejected = serializers.BooleanField()
+    rejected_by = serializers.JSONField()
+    spread = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    scoring_members = serializers.IntegerField()
+    council_size = serializers.IntegerField()
+    propose_to_ministry = serializers.BooleanField()
+    certificate_eligible = serializers.BooleanField()
+    feedback = serializers.CharField()
+    concluded_at = serializers.DateTimeField()
+
+
+class AssignmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    council_id = serializers.IntegerField()
+    dossier_id = serializers.IntegerField()
+    product_name = serializers.CharField(source="dossier.product.name")
+    producer_name = serializers.CharField(source="dossier.product.producer.name")
+    commune = serializers.CharField(source="dossier.commune.full_name")
+    sheet = serializers.IntegerField(source="dossier.sheet.number")
+    assigned_at = serializers.DateTimeField()
+    result = serializers.SerializerMethodField()
+
+    def get_result(self, obj) -> dict | None:
+        result = getattr(obj, "result", None)
+        return ResultOutput(result).data if result is not None else None
+
+
+class FieldVisitInput(serializers.Serializer):
+    visited_on = serializers.DateField()
+    location = serializers.JSONField()
+    findings = serializers.DictField(child=serializers.CharField(max_length=5000), required=False, default=dict)
+    summary = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class LabRequestInput(serializers.Serializer):
+    tests = serializers.CharField(max_length=5000)
+    laboratory = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class RoundInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2019, max_value=2100)
+    number = serializers.IntegerField(min_value=1, max_value=12)
+    proposal_deadline = serializers.DateField()
+    evaluation_deadline = serializers.DateField()
+
+
+class MemberInput(serializers.Serializer):
+    user = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=["chair", "vice_chair", "member", "secretary"])
+    organisation = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class CouncilInput(serializers.Serializer):
+    round = serializers.IntegerField()
+    name = serializers.CharField(max_length=255)
+    criteria_set = serializers.CharField(max_length=32, default="QD26/2026")
+    members = MemberInput(many=True)
+    advisors = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    quorum = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("1"),
+                                      required=False)
+    spread_threshold = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False)
+    minimum_rule = serializers.ChoiceField(choices=["majority", "all", "any"], required=False)
+    knockout_rule = serializers.ChoiceField(choices=["majority", "any"], required=False)
+    reveal_after_submit = serializers.BooleanField(required=False)
+    conflict_rules = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+
+
+class ProducerLinkInput(serializers.Serializer):
+    user = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["relative", "adviser"])
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class PhotoInput(serializers.Serializer):
+    file = serializers.FileField()
+    caption = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    taken_at = serializers.DateTimeField(required=False)

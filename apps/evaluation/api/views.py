@@ -1,0 +1,222 @@
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.criteria.api.serializers import EvaluationOutputSerializer
+from apps.evaluation import selectors, services
+
+from . import serializers as s
+
+
+class CouncilListApi(APIView):
+    def get(self, request):
+        councils = selectors.council_list(user=request.user)
+        return Response([
+            {"id": c.pk, "name": c.name, "level": c.round.level, "round": str(c.round),
+             "criteria_set": c.criteria_set.code, "regime_code": c.regime_code}
+            for c in councils
+        ])
+
+
+class CouncilAssignApi(APIView):
+    @extend_schema(request=s.AssignInput, responses={201: s.AssignmentOutput})
+    def post(self, request, council_id: int):
+        council = selectors.council_get(user=request.user, council_id=council_id)
+        data = s.AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_create(council=council, dossier_id=data.validated_data["dossier"],
+                                                actor=request.user)
+        return Response(s.AssignmentOutput(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class CouncilProgressApi(APIView):
+    def get(self, request, council_id: int):
+        council = selectors.council_get(user=request.user, council_id=council_id)
+        members, rows = selectors.council_progress(council=council, viewer=request.user)
+        return Response({
+            "members": [{"user_id": m.user_id, "name": str(m.user), "role": m.role} for m in members],
+            "assignments": [
+                {"id": r.assignment.pk, "product_name": r.assignment.dossier.product.name,
+                 "statuses": {str(k): v for k, v in r.statuses.items()},
+                 "concluded": hasattr(r.assignment, "result")}
+                for r in rows
+            ],
+        })
+
+
+class AssignmentDetailApi(APIView):
+    @extend_schema(responses=s.AssignmentOutput)
+    def get(self, request, assignment_id: int):
+        return Response(s.AssignmentOutput(selectors.assignment_get(user=request.user,
+                                                                    assignment_id=assignment_id)).data)
+
+
+def _scorecard_response(scorecard, result) -> dict:
+    return {"scorecard": s.ScorecardOutput(scorecard).data, "result": EvaluationOutputSerializer.from_result(result)}
+
+
+class ScorecardApi(APIView):
+    """The member's own scorecard: read, or save as they go (merged)."""
+
+    def get(self, request, assignment_id: int):
+        scorecard = services.scorecard_open(assignment_id=assignment_id, member=request.user)
+        result = selectors.scorecard_result(scorecard=scorecard)
+        return Response(_scorecard_response(scorecard, result))
+
+    @extend_schema(request=s.ScorecardInput)
+    def put(self, request, assignment_id: int):
+        data = s.ScorecardInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        scorecard, result = services.scorecard_save(assignment_id=assignment_id, member=request.user,
+                                                    **data.validated_data)
+        return Response(_scorecard_response(scorecard, result))
+
+
+class ScorecardSubmitApi(APIView):
+    def post(self, request, assignment_id: int):
+        scorecard = services.scorecard_submit(assignment_id=assignment_id, member=request.user)
+        return Response(_scorecard_response(scorecard, selectors.scorecard_result(scorecard=scorecard)))
+
+
+class OtherScorecardsApi(APIView):
+    """Other members' submitted scorecards, only once the viewer has submitted (if the council
+    says so). Each with its total and star from the engine."""
+
+    def get(self, request, assignment_id: int):
+        scorecard = services.scorecard_open(assignment_id=assignment_id, member=request.user)
+        view = selectors.scoring_view(assignment=scorecard.assignment, scorecard=scorecard, viewer=request.user)
+        if view.others_hidden:
+            return Response({"hidden": True, "scorecards": []})
+        out = []
+        for other in view.others:
+            result = selectors.scorecard_result(scorecard=other)
+            out.append({"member": str(other.member), "version": other.version,
+                        "total": str(result.total), "star": result.star})
+        return Response({"hidden": False, "scorecards": out})
+
+
+class ConflictDeclareApi(APIView):
+    @extend_schema(request=s.NoteInput)
+    def post(self, request, assignment_id: int):
+        data = s.NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        conflict = services.conflict_declare(assignment_id=assignment_id, member=request.user,
+                                             note=data.validated_data["note"])
+        return Response({"id": conflict.pk, "kind": conflict.kind}, status=status.HTTP_201_CREATED)
+
+
+class ReopenApi(APIView):
+    @extend_schema(request=s.ReopenInput)
+    def post(self, request, assignment_id: int):
+        data = s.ReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        reopened = services.scorecards_reopen(assignment_id=assignment_id, chair=request.user,
+                                              scorecard_ids=data.validated_data["scorecards"],
+                                              reason=data.validated_data["reason"])
+        return Response({"reopened": [sc.pk for sc in reopened]})
+
+
+class ConcludeApi(APIView):
+    @extend_schema(request=s.ConcludeInput, responses={201: s.ResultOutput})
+    def post(self, request, assignment_id: int):
+        data = s.ConcludeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.council_conclude(assignment_id=assignment_id, chair=request.user,
+                                           feedback=data.validated_data["feedback"])
+        return Response(s.ResultOutput(result).data, status=status.HTTP_201_CREATED)
+
+
+class FieldVisitApi(APIView):
+    @extend_schema(request=s.FieldVisitInput)
+    def post(self, request, assignment_id: int):
+        data = s.FieldVisitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = services.field_visit_record(assignment_id=assignment_id, adviser=request.user, **data.validated_data)
+        return Response({"id": visit.pk, "location": {"type": "Point", "coordinates": [visit.location.x, visit.location.y]},
+                         "findings": visit.findings}, status=status.HTTP_201_CREATED)
+
+
+class LabRequestApi(APIView):
+    @extend_schema(request=s.LabRequestInput)
+    def post(self, request, assignment_id: int):
+        data = s.LabRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        lab = services.lab_request_create(assignment_id=assignment_id, adviser=request.user, **data.validated_data)
+        return Response({"id": lab.pk, "status": lab.status}, status=status.HTTP_201_CREATED)
+
+
+
+
+class RoundListCreateApi(APIView):
+    def get(self, request):
+        from apps.evaluation.models import EvaluationRound
+
+        provinces = request.user.jurisdiction_provinces() if not request.user.is_national else None
+        rounds = EvaluationRound.objects.select_related("province").order_by("-year", "-number")
+        if provinces is not None:
+            rounds = rounds.filter(province__in=provinces)
+        return Response([{"id": r.pk, "level": r.level, "year": r.year, "number": r.number,
+                          "province": r.province.code if r.province else None,
+                          "proposal_deadline": r.proposal_deadline, "evaluation_deadline": r.evaluation_deadline}
+                         for r in rounds])
+
+    @extend_schema(request=s.RoundInput)
+    def post(self, request):
+        data = s.RoundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.round_create(actor=request.user, **data.validated_data)
+        return Response({"id": created.pk, "year": created.year, "number": created.number},
+                        status=status.HTTP_201_CREATED)
+
+
+class CouncilCreateApi(APIView):
+    @extend_schema(request=s.CouncilInput)
+    def post(self, request):
+        data = s.CouncilInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        council = services.council_create(
+            actor=request.user, round_id=v.pop("round"), name=v.pop("name"),
+            criteria_set_code=v.pop("criteria_set"), members=v.pop("members"), advisors=v.pop("advisors"), **v,
+        )
+        return Response({"id": council.pk, "name": council.name}, status=status.HTTP_201_CREATED)
+
+
+class ProducerLinkApi(APIView):
+    @extend_schema(request=s.ProducerLinkInput)
+    def post(self, request, producer_id: int):
+        data = s.ProducerLinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = services.producer_link_record(actor=request.user, producer_id=producer_id,
+                                             user_id=data.validated_data["user"], kind=data.validated_data["kind"],
+                                             note=data.validated_data["note"])
+        return Response({"id": link.pk, "kind": link.kind}, status=status.HTTP_201_CREATED)
+
+
+class ConclusionPdfApi(APIView):
+    """The council's conclusion: the ranked list and minutes, as a Vietnamese PDF."""
+
+    def get(self, request, council_id: int):
+        from django.http import HttpResponse
+
+        council = selectors.council_get(user=request.user, council_id=council_id)
+        pdf = selectors.conclusion_pdf(council=council, viewer=request.user)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="ket-luan-hoi-dong-{council.pk}.pdf"'
+        return response
+
+
+class FieldVisitPhotoApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": s.PhotoInput})
+    def post(self, request, visit_id: int):
+        data = s.PhotoInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.field_visit_photo_add(visit_id=visit_id, adviser=request.user, **data.validated_data)
+        return Response({"id": photo.pk, "sha256": photo.sha256,
+                         "location": {"type": "Point", "coordinates": [photo.location.x, photo.location.y]}},
+                        status=status.HTTP_201_CREATED)

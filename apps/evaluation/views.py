@@ -1,0 +1,519 @@
+"""Council pages: the member's councils and products, the scoring form, and the progress page.
+
+The views only translate HTTP into selector and service calls: scope comes from
+`selectors.council_get/assignment_get/scoring_view/council_progress`, every change from
+`services` (which check the seat, conflicts, locking, quorum and spread again and raise
+`ApplicationError` on refusal; the pages show its message). The scoring page also saves as the
+member goes through the JSON API (`assignment-scorecard`), but works with plain form posts.
+
+A few reads only these pages need sit at the bottom ("page reads"); they use the selectors'
+querysets and the criteria engine, and can move to `selectors.py` as they are.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.choices import Role
+from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.criteria import engine
+from apps.criteria.models import Sheet
+from apps.criteria.selectors import sheet_get
+from apps.criteria.services import sheet_evaluate
+
+from . import selectors, services
+from .choices import MemberRole, ScorecardStatus
+from .models import Conflict, CouncilMember, Scorecard
+
+# Roles that have something on the "my councils" page without a seat: they follow councils.
+FOLLOWER_ROLES = frozenset(
+    {Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER, Role.SYSTEM_ADMIN}
+)
+BOARD_ROLES = FOLLOWER_ROLES | {Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}
+PROGRESS_SEATS = frozenset({MemberRole.CHAIR, MemberRole.SECRETARY})
+
+STATUS_LABELS = {
+    "not_started": gettext_lazy("Not started"),
+    "draft": gettext_lazy("Saved, not submitted"),
+    "submitted": gettext_lazy("Submitted"),
+    "conflict": gettext_lazy("Conflict of interest"),
+}
+
+
+def council_page(view):
+    """Login required (anonymous → login page). Producers get a 404: council pages, members'
+    names and scores never exist for them. Other roles without a place in any council get a
+    403 page that says who the pages are for."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.role == Role.PRODUCER and not user.is_superuser:
+            raise Http404(_("Not found, or outside your jurisdiction."))
+        if (
+            user.role not in BOARD_ROLES
+            and not user.is_superuser
+            and not user.council_seats.exists()
+        ):
+            return _refused(
+                request,
+                _(
+                    "These pages are for council members, the advisory team and provincial "
+                    "OCOP officers."
+                ),
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "evaluation/refused.html", {"message": message}, status=status)
+
+
+def _refusal(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """A service's refusal as a page: out of scope is a plain 404, anything else says why."""
+    if exc.code == ErrorCode.NOT_FOUND:
+        raise Http404(exc.message) from exc
+    return _refused(request, exc.message, status=exc.status_code)
+
+
+# --- my councils -----------------------------------------------------------------------------
+@require_GET
+@council_page
+def mine(request: HttpRequest) -> HttpResponse:
+    """The user's councils with the products assigned to them and the user's own scorecard
+    status on each; the chair, the secretary and provincial officers get the progress link."""
+    return render(request, "evaluation/mine.html", {"councils": _board(request.user)})
+
+
+# --- scoring ---------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@council_page
+def score(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """One member's scorecard on one product: options, the producer's own choice, evidence,
+    the advisory team's findings, comments, knock-outs; submit locks it."""
+    user = request.user
+    try:
+        assignment = selectors.assignment_get(user=user, assignment_id=assignment_id)
+        # Refuses a member with a conflict on this product (403), and anyone without a seat.
+        scorecard = services.scorecard_open(assignment_id=assignment.pk, member=user)
+    except ApplicationError as exc:
+        return _refusal(request, exc)
+    if request.method == "GET":
+        return _render_score(request, assignment, scorecard)
+
+    op = request.POST.get("op", "")
+    posted = _ScoreInput.from_post(request.POST)
+    try:
+        if op == "conflict":
+            if not posted.conflict_note:
+                posted.errors["conflict_note"] = [_("Describe the conflict of interest.")]
+                raise ApplicationError(ErrorCode.INVALID, _("Please correct the errors below."))
+            services.conflict_declare(
+                assignment_id=assignment.pk, member=user, note=posted.conflict_note
+            )
+            messages.success(
+                request,
+                _("Your conflict of interest is recorded: you no longer score this product."),
+            )
+            return redirect("evaluation:mine")
+        if op not in ("save", "submit"):
+            raise ApplicationError(ErrorCode.INVALID, _("Unknown request."))
+        if posted.bad_choices:
+            raise ApplicationError(
+                ErrorCode.INVALID,
+                _("Not a valid option for: %(codes)s.") % {"codes": ", ".join(posted.bad_choices)},
+            )
+        services.scorecard_save(
+            assignment_id=assignment.pk,
+            member=user,
+            choices=posted.choices,
+            knockouts=posted.knockouts,
+            comments=posted.comments,
+        )
+        if op == "submit":
+            services.scorecard_submit(assignment_id=assignment.pk, member=user)
+            messages.success(request, _("Your scorecard is submitted and locked."))
+        else:
+            messages.success(request, _("Your scorecard is saved."))
+        return redirect("evaluation:score", assignment_id=assignment.pk)
+    except ApplicationError as exc:
+        if exc.code == ErrorCode.NOT_FOUND:
+            raise Http404(exc.message) from exc
+        if exc.code == ErrorCode.PERMISSION_DENIED:
+            return _refused(request, exc.message, status=403)
+        messages.error(request, exc.message)
+    scorecard.refresh_from_db()
+    return _render_score(request, assignment, scorecard, posted=posted, status=400)
+
+
+@dataclass
+class _ScoreInput:
+    """What the scoring form posted: radios `c:<code>`, checkboxes `knockout`, textareas
+    `comment:<code>`, and the conflict note."""
+
+    choices: dict[str, int] = field(default_factory=dict)
+    bad_choices: list[str] = field(default_factory=list)
+    knockouts: list[str] = field(default_factory=list)
+    comments: dict[str, str] = field(default_factory=dict)
+    conflict_note: str = ""
+    scoring_form: bool = False  # posted by the scoring form (not the conflict form)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_post(cls, data) -> "_ScoreInput":
+        found = cls(
+            knockouts=[k for k in data.getlist("knockout") if k],
+            conflict_note=data.get("conflict_note", "").strip(),
+            scoring_form=data.get("op") in ("save", "submit"),
+        )
+        for key, value in data.items():
+            if key.startswith("c:"):
+                try:
+                    found.choices[key[2:]] = int(value)
+                except ValueError:
+                    found.bad_choices.append(key[2:])
+            elif key.startswith("comment:"):
+                found.comments[key[8:]] = value.strip()
+        return found
+
+
+def _render_score(
+    request: HttpRequest,
+    assignment,
+    scorecard,
+    posted: _ScoreInput | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    view = selectors.scoring_view(assignment=assignment, scorecard=scorecard, viewer=request.user)
+    sheets = _Sheets()
+    result = _evaluate(sheets.get(assignment.dossier.sheet_id), [scorecard])
+    choices = {**scorecard.choices, **(posted.choices if posted else {})}
+    knockouts = set(posted.knockouts if posted and posted.scoring_form else scorecard.knockouts)
+    comments = {**scorecard.comments, **(posted.comments if posted else {})}
+    dossier = assignment.dossier
+    rows = []
+    for row in view.rows:
+        criterion = row.criterion
+        rows.append(
+            {
+                "criterion": criterion,
+                "options": [
+                    {
+                        "option": o,
+                        "checked": choices.get(criterion.code) == o.number,
+                        "self": row.self_option == o.number,
+                    }
+                    for o in criterion.options.all()
+                ],
+                "self_option": row.self_option,
+                "depends_on": criterion.depends_on.code if criterion.depends_on_id else "",
+                "evidence": [
+                    {
+                        "file": f,
+                        "url": reverse(
+                            "dossier-file-download",
+                            kwargs={"dossier_id": dossier.pk, "file_id": f.pk},
+                        ),
+                    }
+                    for f in row.evidence
+                ],
+                "findings": row.findings,
+                "comment": comments.get(criterion.code, ""),
+                "knocked_out": criterion.code in knockouts,
+            }
+        )
+    others = []
+    for other in view.others:
+        other_result = _evaluate(sheets.get(assignment.dossier.sheet_id), [other])
+        others.append(
+            {
+                "member": str(other.member),
+                "total": other_result.total,
+                "star": other_result.star,
+                "rejected": other_result.rejected,
+                "version": other.version,
+            }
+        )
+    concluded = hasattr(assignment, "result")
+    locked = scorecard.status == ScorecardStatus.SUBMITTED or concluded
+    reopened = None
+    if scorecard.version > 1 and not locked:
+        reopened = scorecard.revisions.order_by("-version").first()
+    return render(
+        request,
+        "evaluation/score.html",
+        {
+            "assignment": assignment,
+            "council": assignment.council,
+            "dossier": dossier,
+            "sheet": dossier.sheet,
+            "scorecard": scorecard,
+            "rows": rows,
+            "result": result,
+            "dossier_knockout": engine.DOSSIER_KNOCKOUT,
+            "dossier_knocked_out": engine.DOSSIER_KNOCKOUT in knockouts,
+            "locked": locked,
+            "concluded": concluded,
+            "reopened": reopened,
+            "others": others,
+            "others_hidden": view.others_hidden,
+            "api_url": _url_or_blank("assignment-scorecard", assignment.pk),
+            "conflict_note": posted.conflict_note if posted else "",
+            "conflict_errors": posted.errors.get("conflict_note", []) if posted else [],
+        },
+        status=status,
+    )
+
+
+def _url_or_blank(name: str, assignment_id: int) -> str:
+    """The JSON API's URL, or "" while it is not installed (the page then saves by form posts)."""
+    try:
+        return reverse(name, kwargs={"assignment_id": assignment_id})
+    except NoReverseMatch:
+        return ""
+
+
+# --- progress --------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@council_page
+def progress(request: HttpRequest, council_id: int) -> HttpResponse:
+    """Products × members with each scorecard's status, the spread per product against the
+    council's threshold; the chair reopens chosen scorecards (with a reason) and concludes."""
+    user = request.user
+    try:
+        council = selectors.council_get(user=user, council_id=council_id)
+        members, rows = selectors.council_progress(council=council, viewer=user)
+    except ApplicationError as exc:
+        return _refusal(request, exc)
+    if request.method == "GET":
+        return _render_progress(request, council, members, rows)
+
+    op = request.POST.get("op", "")
+    kept = {
+        "op": op,
+        "reason": request.POST.get("reason", ""),
+        "feedback": request.POST.get("feedback", ""),
+        "scorecards": set(request.POST.getlist("scorecards")),
+    }
+    try:
+        assignment_id = _int_or_none(request.POST.get("assignment"))
+        if assignment_id not in {r.assignment.pk for r in rows}:
+            raise ApplicationError(
+                ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction.")
+            )
+        kept["assignment"] = assignment_id
+        if op == "reopen":
+            ids = [_int_or_none(v) for v in request.POST.getlist("scorecards")]
+            if not ids or None in ids:
+                raise ApplicationError(ErrorCode.INVALID, _("Choose the scorecards to reopen."))
+            reopened = services.scorecards_reopen(
+                assignment_id=assignment_id, chair=user, scorecard_ids=ids, reason=kept["reason"]
+            )
+            messages.success(
+                request,
+                _("Reopened %(n)s scorecard(s); the members were asked to score again.")
+                % {"n": len(reopened)},
+            )
+        elif op == "conclude":
+            services.council_conclude(
+                assignment_id=assignment_id, chair=user, feedback=kept["feedback"]
+            )
+            messages.success(request, _("The council's result is recorded."))
+        else:
+            raise ApplicationError(ErrorCode.INVALID, _("Unknown request."))
+        return redirect("evaluation:progress", council_id=council.pk)
+    except ApplicationError as exc:
+        if exc.code == ErrorCode.NOT_FOUND:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+        status = 403 if exc.code == ErrorCode.PERMISSION_DENIED else 400
+    return _render_progress(request, council, members, rows, kept=kept, status=status)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _render_progress(
+    request: HttpRequest, council, members, rows, kept: dict | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    seat = next((m for m in members if m.user_id == user.pk), None)
+    is_chair = seat is not None and seat.role == MemberRole.CHAIR
+    submitted = _submitted_cards(council)
+    sheets = _Sheets()
+    table = []
+    for row in rows:
+        assignment = row.assignment
+        cards = submitted.get(assignment.pk, [])
+        # The members who may score: the council less those with a conflict on the product.
+        eligible = sum(1 for status in row.statuses.values() if status != "conflict")
+        live = _council_standing(council, sheets.get(assignment.dossier.sheet_id), eligible, cards)
+        concluded = assignment.result if hasattr(assignment, "result") else None
+        mine = kept if kept and kept.get("assignment") == assignment.pk else {}
+        table.append(
+            {
+                "assignment": assignment,
+                "cells": [
+                    {
+                        "member": m,
+                        "status": row.statuses[m.user_id],
+                        "label": STATUS_LABELS[row.statuses[m.user_id]],
+                    }
+                    for m in members
+                ],
+                "submitted": len(cards),
+                "eligible": live["eligible"],
+                "standing": live["result"],
+                "member_totals": live["totals"],
+                "result": concluded,
+                "kept": {
+                    "reason": mine.get("reason", "") if mine.get("op") == "reopen" else "",
+                    "feedback": mine.get("feedback", "") if mine.get("op") == "conclude" else "",
+                    "scorecards": mine.get("scorecards", set()),
+                },
+            }
+        )
+    return render(
+        request,
+        "evaluation/progress.html",
+        {
+            "council": council,
+            "members": members,
+            "table": table,
+            "is_chair": is_chair,
+            "threshold": council.spread_threshold,
+        },
+        status=status,
+    )
+
+
+# --- page reads ------------------------------------------------------------------------------
+def _board(user) -> list[dict]:
+    """The user's councils (newest round first), each with its products and, for the user's
+    seat, their own scorecard status and whether they may score it."""
+    councils = list(
+        selectors.council_list(user=user).order_by("-round__year", "-round__number", "name")
+    )
+    if not councils:
+        return []
+    seats = {s.council_id: s for s in CouncilMember.objects.filter(user=user, council__in=councils)}
+    assignments = list(selectors.assignment_list(user=user).filter(council__in=councils))
+    cards = {
+        s.assignment_id: s
+        for s in Scorecard.objects.filter(member=user, assignment__in=assignments).only(
+            "assignment_id", "status", "choices", "version"
+        )
+    }
+    conflicts = set(
+        Conflict.objects.filter(user=user, assignment__in=assignments).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    by_council: dict[int, list] = {}
+    for a in assignments:
+        seat = seats.get(a.council_id)
+        card = cards.get(a.pk)
+        concluded = hasattr(a, "result")
+        if seat is None:
+            state = ""
+        elif a.pk in conflicts:
+            state = "conflict"
+        elif card is None or (
+            card.status == ScorecardStatus.DRAFT and not card.choices and card.version == 1
+        ):
+            state = "not_started"
+        else:
+            state = card.status
+        by_council.setdefault(a.council_id, []).append(
+            {
+                "assignment": a,
+                "state": state,
+                "label": STATUS_LABELS.get(state, ""),
+                "can_score": seat is not None
+                and state != "conflict"
+                and (not concluded or card is not None),
+                "concluded": concluded,
+            }
+        )
+    board = []
+    for c in councils:
+        seat = seats.get(c.pk)
+        board.append(
+            {
+                "council": c,
+                "seat": seat,
+                "adviser": seat is None and user.role == Role.ADVISORY_MEMBER,
+                "rows": by_council.get(c.pk, []),
+                "progress": (seat is not None and seat.role in PROGRESS_SEATS)
+                or user.role in FOLLOWER_ROLES
+                or user.is_superuser,
+            }
+        )
+    return board
+
+
+def _submitted_cards(council) -> dict[int, list[Scorecard]]:
+    found: dict[int, list[Scorecard]] = {}
+    for card in (
+        Scorecard.objects.filter(assignment__council=council, status=ScorecardStatus.SUBMITTED)
+        .select_related("member")
+        .order_by("member__username")
+    ):
+        found.setdefault(card.assignment_id, []).append(card)
+    return found
+
+
+def _council_standing(council, sheet, eligible: int, cards: list[Scorecard]) -> dict:
+    """The council's standing on a product from the scorecards submitted so far, under its
+    rules (quorum over the members without a conflict): mean, spread, whether the spread
+    exceeds the threshold, and each scorecard's total (for the chair's reopen form)."""
+    if not cards:
+        return {"eligible": eligible, "result": None, "totals": []}
+    result = _evaluate(sheet, cards, rules=services.council_rules(council, council_size=eligible))
+    by_card = {m.member: m for m in result.members}
+    totals = [{"scorecard": c, "total": by_card[str(c.pk)].total} for c in cards]
+    return {"eligible": eligible, "result": result, "totals": totals}
+
+
+class _Sheets:
+    """Criteria sheets with their criteria and options prefetched (`criteria.selectors.sheet_get`),
+    fetched once per page: the engine then ranks without further queries."""
+
+    def __init__(self):
+        self._found: dict[int, Sheet] = {}
+
+    def get(self, sheet_id: int) -> Sheet:
+        if sheet_id not in self._found:
+            plain = Sheet.objects.select_related("criteria_set").get(pk=sheet_id)
+            self._found[sheet_id] = sheet_get(slug=plain.criteria_set.slug, number=plain.number)
+        return self._found[sheet_id]
+
+
+def _evaluate(sheet: Sheet, cards: list[Scorecard], rules: engine.CouncilRules | None = None):
+    """The engine's result for these scorecards (members labelled by scorecard id)."""
+    return sheet_evaluate(
+        sheet=sheet,
+        scorecards=[
+            engine.Scorecard(
+                choices=dict(c.choices), knockouts=tuple(c.knockouts), member=str(c.pk)
+            )
+            for c in cards
+        ],
+        rules=rules,
+    )

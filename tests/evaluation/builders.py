@@ -1,0 +1,38 @@
+"""Builders for evaluation tests: a council of the pilot province and an accepted dossier."""
+
+from datetime import date
+
+from apps.accounts.choices import Role
+from apps.criteria.models import CriteriaSet, Sheet
+from apps.evaluation.models import Council, CouncilMember, EvaluationRound
+
+
+def council_with_members(make_user, unit, *, members=4, rules=("works_for_producer", "relative", "advised_product"),
+                         creator=None, **council_fields):
+    vinh_long = unit("86", "province")
+    round_ = EvaluationRound.objects.create(level="province", province=vinh_long, year=2026, number=2,
+                                            proposal_deadline=date(2026, 10, 30), evaluation_deadline=date(2026, 12, 30))
+    creator = creator or make_user(Role.PROVINCE_OFFICER, [vinh_long])
+    council = Council.objects.create(
+        name="Hội đồng OCOP tỉnh (thử)", round=round_, criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
+        regime_code="QD26/2026", created_by=creator, conflict_rules=list(rules), **council_fields,
+    )
+    seats = []
+    for i in range(members):
+        user = make_user(Role.COUNCIL_MEMBER, [vinh_long], username=f"hd{i}")
+        seats.append(CouncilMember.objects.create(council=council, user=user,
+                                                  role="chair" if i == 0 else "member"))
+    adviser = make_user(Role.ADVISORY_MEMBER, [vinh_long], username="tuvan")
+    council.advisors.add(adviser)
+    return council, [s.user for s in seats], adviser
+
+
+def best_choices(sheet_number=7) -> dict[str, int]:
+    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
+    return {c.code: c.options.count() for c in sheet.criteria.all()}
+
+
+def lowest_choices(sheet_number=7) -> dict[str, int]:
+    """The first option everywhere, but 5.1 "has a story" so 5.2 applies and is chosen."""
+    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
+    return {c.code: (2 if c.code == "5.1" else 1) for c in sheet.criteria.all()}

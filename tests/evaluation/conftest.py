@@ -1,0 +1,139 @@
+"""Fixtures for the council pages: a provincial council with a chair, a secretary, two members
+and a member tied to the producer (flagged conflict), and an accepted dossier assigned to it.
+
+Names are distinct from the lead's `builders.py` (usernames, round number) so both can be used in
+one test database."""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from apps.accounts.choices import Role
+from apps.criteria.models import CriteriaSet, Sheet
+from apps.evaluation import services
+from apps.evaluation.models import Council, CouncilMember, EvaluationRound, ProducerLink
+from tests.dossiers import conftest as dossier_fixtures
+from tests.dossiers.test_workflow_api import _accepted_dossier
+
+# The dossier fixtures, made visible to the evaluation tests.
+client_for, people, product = (
+    dossier_fixtures.client_for,
+    dossier_fixtures.people,
+    dossier_fixtures.product,
+)
+
+PASSWORD = "Mật-khẩu-hội-đồng-1"
+
+
+def top_choices(sheet_number: int = 7) -> dict[str, int]:
+    """The best option of every criterion (100 points, 5★)."""
+    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
+    return {c.code: c.options.count() for c in sheet.criteria.all()}
+
+
+def bottom_choices(sheet_number: int = 7) -> dict[str, int]:
+    """The first option everywhere, but 5.1 "has a story" so 5.2 applies and is chosen."""
+    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
+    return {c.code: (2 if c.code == "5.1" else 1) for c in sheet.criteria.all()}
+
+
+def _round(unit) -> EvaluationRound:
+    found, _created = EvaluationRound.objects.get_or_create(
+        level="province",
+        province=unit("86", "province"),
+        year=2026,
+        number=1,
+        defaults={
+            "proposal_deadline": date(2026, 10, 30),
+            "evaluation_deadline": date(2026, 12, 30),
+        },
+    )
+    return found
+
+
+def _council(name: str, creator, unit, **fields) -> Council:
+    return Council.objects.create(
+        name=name,
+        round=_round(unit),
+        criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
+        regime_code="QD26/2026",
+        created_by=creator,
+        conflict_rules=["works_for_producer", "relative", "advised_product"],
+        **fields,
+    )
+
+
+@pytest.fixture
+def panel(people, product, client_for, make_user, unit):
+    """Council "Hội đồng thử" of five seats; the member `related` is recorded as a relative of the
+    producer's people, so assigning the dossier flags a conflict for them. Four members can
+    score: the quorum (0.75) is three."""
+    vinh_long = unit("86", "province")
+    dossier_id = _accepted_dossier(people, product, client_for)
+    council = _council("Hội đồng thử", people["province"], unit)
+    seats = {}
+    for username, role in (
+        ("chutich", "chair"),
+        ("thuky", "secretary"),
+        ("uyvien1", "member"),
+        ("uyvien2", "member"),
+        ("nguoithan", "member"),
+    ):
+        user = make_user(
+            Role.COUNCIL_MEMBER,
+            [vinh_long],
+            username=username,
+            password=PASSWORD,
+            full_name=f"Ông/Bà {username}",
+        )
+        CouncilMember.objects.create(council=council, user=user, role=role)
+        seats[username] = user
+    ProducerLink.objects.create(
+        producer=product.producer,
+        user=seats["nguoithan"],
+        kind="relative",
+        recorded_by=people["province"],
+    )
+    adviser = make_user(Role.ADVISORY_MEMBER, [vinh_long], username="tovantuvan", password=PASSWORD)
+    council.advisors.add(adviser)
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
+    return SimpleNamespace(
+        adviser=adviser,
+        council=council,
+        assignment=assignment,
+        dossier_id=dossier_id,
+        people=people,
+        chair=seats["chutich"],
+        secretary=seats["thuky"],
+        member1=seats["uyvien1"],
+        member2=seats["uyvien2"],
+        related=seats["nguoithan"],
+        province=people["province"],
+        producer=people["producer"],
+    )
+
+
+@pytest.fixture
+def other_panel(panel, people, product, client_for, make_user, unit):
+    """A second council of the same round, with its own member and its own (second) product."""
+    from apps.products.services import product_create
+
+    second = product_create(
+        actor=people["producer"],
+        producer=product.producer,
+        name="Thạch dừa DEMO",
+        classification_code="I.3.c",
+    )
+    dossier_id = _accepted_dossier(people, second, client_for)
+    council = _council("Hội đồng khác", people["province"], unit)
+    outsider = make_user(
+        Role.COUNCIL_MEMBER, [unit("86", "province")], username="uyvienkhac", password=PASSWORD
+    )
+    CouncilMember.objects.create(council=council, user=outsider, role="chair")
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
+    return SimpleNamespace(council=council, assignment=assignment, member=outsider, product=second)
