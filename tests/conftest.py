@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from apps.accounts.choices import Role
+from apps.criteria.loading import load_all
 from apps.geo.loading import load_boundaries
 from apps.geo.models import AdminUnit
 
@@ -31,15 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data every test may rely on, loaded once into the test database."""
     with django_db_blocker.unblock():
         load_boundaries(settings.OCOP_SPATIAL_DATA_DIR)
-        _load_criteria_if_available()
-
-
-def _load_criteria_if_available():
-    try:
-        from apps.criteria.loading import load_all
-    except ImportError:  # the criteria loader is optional for the geo/accounts tests
-        return
-    load_all()
+        load_all()
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def boundaries(db):
     """Boundaries for tests that flush the database (transactional / live-server tests)."""
     if not AdminUnit.objects.exists():
         load_boundaries(settings.OCOP_SPATIAL_DATA_DIR)
-        _load_criteria_if_available()
+        load_all()
 
 
 @pytest.fixture
