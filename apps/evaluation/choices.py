@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.choices import Role
+
 
 class CouncilLevel(models.TextChoices):
     PROVINCE = "province", _("Provincial council (3★/4★)")
@@ -29,3 +31,18 @@ class ConflictKind(models.TextChoices):
 
 # Kinds the system flags by itself; each council chooses which of them apply (its Quy chế).
 FLAGGED_KINDS = (ConflictKind.WORKS_FOR_PRODUCER, ConflictKind.RELATIVE, ConflictKind.ADVISED_PRODUCT)
+
+
+# Roles that have something on the "my councils" page without a seat: they follow councils.
+FOLLOWER_ROLES = frozenset(
+    {Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER, Role.SYSTEM_ADMIN}
+)
+BOARD_ROLES = FOLLOWER_ROLES | {Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}
+PROGRESS_SEATS = frozenset({MemberRole.CHAIR, MemberRole.SECRETARY})
+
+STATUS_LABELS = {
+    "not_started": _("Not started"),
+    "draft": _("Saved, not submitted"),
+    "submitted": _("Submitted"),
+    "conflict": _("Conflict of interest"),
+}

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.core.api.errors import ApplicationError, ErrorCode, not_found
-from apps.criteria.models import Criterion
+from apps.criteria import engine
+from apps.criteria.models import Criterion, Sheet
+from apps.criteria.selectors import sheet_get
+from apps.criteria.services import sheet_evaluate
 
-from .choices import MemberRole, ScorecardStatus
-from .models import Assignment, Council, Scorecard
-
-
+from . import services
+from .choices import FOLLOWER_ROLES, PROGRESS_SEATS, STATUS_LABELS, MemberRole, ScorecardStatus
+from .models import Assignment, Conflict, Council, CouncilMember, Scorecard
 
 
 def council_list(*, user: User) -> QuerySet[Council]:
@@ -133,7 +135,8 @@ def scorecard_result(*, scorecard: Scorecard):
 def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
     """The ranked list of the council's concluded products with the meeting's facts, as the
     Vietnamese minutes PDF. For the chair, the secretary and provincial officers."""
-    from apps.certificates.documents import ConclusionData, RankedProduct, conclusion_pdf as render
+    from apps.certificates.documents import ConclusionData, RankedProduct
+    from apps.certificates.documents import conclusion_pdf as render
 
     council_progress(council=council, viewer=viewer)  # same audience as the progress page
     concluded = [a for a in council.assignments.select_related(
@@ -166,3 +169,119 @@ def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
         members_present=present, members_total=len(members), ranked=tuple(ranked), notes="",
         is_demo=council.round.is_demo, quorum_required=math.ceil(len(members) * council.quorum),
     ))
+
+
+# --- reads for the scoring pages ------------------------------------------------------------------------------
+def council_board(user) -> list[dict]:
+    """The user's councils (newest round first), each with its products and, for the user's
+    seat, their own scorecard status and whether they may score it."""
+    councils = list(
+        council_list(user=user).order_by("-round__year", "-round__number", "name")
+    )
+    if not councils:
+        return []
+    seats = {s.council_id: s for s in CouncilMember.objects.filter(user=user, council__in=councils)}
+    assignments = list(assignment_list(user=user).filter(council__in=councils))
+    cards = {
+        s.assignment_id: s
+        for s in Scorecard.objects.filter(member=user, assignment__in=assignments).only(
+            "assignment_id", "status", "choices", "version"
+        )
+    }
+    conflicts = set(
+        Conflict.objects.filter(user=user, assignment__in=assignments).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    by_council: dict[int, list] = {}
+    for a in assignments:
+        seat = seats.get(a.council_id)
+        card = cards.get(a.pk)
+        concluded = hasattr(a, "result")
+        if seat is None:
+            state = ""
+        elif a.pk in conflicts:
+            state = "conflict"
+        elif card is None or (
+            card.status == ScorecardStatus.DRAFT and not card.choices and card.version == 1
+        ):
+            state = "not_started"
+        else:
+            state = card.status
+        by_council.setdefault(a.council_id, []).append(
+            {
+                "assignment": a,
+                "state": state,
+                "label": STATUS_LABELS.get(state, ""),
+                "can_score": seat is not None
+                and state != "conflict"
+                and (not concluded or card is not None),
+                "concluded": concluded,
+            }
+        )
+    board = []
+    for c in councils:
+        seat = seats.get(c.pk)
+        board.append(
+            {
+                "council": c,
+                "seat": seat,
+                "adviser": seat is None and user.role == Role.ADVISORY_MEMBER,
+                "rows": by_council.get(c.pk, []),
+                "progress": (seat is not None and seat.role in PROGRESS_SEATS)
+                or user.role in FOLLOWER_ROLES
+                or user.is_superuser,
+            }
+        )
+    return board
+
+
+def submitted_scorecards(council) -> dict[int, list[Scorecard]]:
+    found: dict[int, list[Scorecard]] = {}
+    for card in (
+        Scorecard.objects.filter(assignment__council=council, status=ScorecardStatus.SUBMITTED)
+        .select_related("member")
+        .order_by("member__username")
+    ):
+        found.setdefault(card.assignment_id, []).append(card)
+    return found
+
+
+def council_standing(council, sheet, eligible: int, cards: list[Scorecard]) -> dict:
+    """The council's standing on a product from the scorecards submitted so far, under its
+    rules (quorum over the members without a conflict): mean, spread, whether the spread
+    exceeds the threshold, and each scorecard's total (for the chair's reopen form)."""
+    if not cards:
+        return {"eligible": eligible, "result": None, "totals": []}
+    result = scorecards_evaluate(sheet, cards, rules=services.council_rules(council, council_size=eligible))
+    by_card = {m.member: m for m in result.members}
+    totals = [{"scorecard": c, "total": by_card[str(c.pk)].total} for c in cards]
+    return {"eligible": eligible, "result": result, "totals": totals}
+
+
+class SheetCache:
+    """Criteria sheets with their criteria and options prefetched (`criteria.selectors.sheet_get`),
+    fetched once per page: the engine then ranks without further queries."""
+
+    def __init__(self):
+        self._found: dict[int, Sheet] = {}
+
+    def get(self, sheet_id: int) -> Sheet:
+        if sheet_id not in self._found:
+            plain = Sheet.objects.select_related("criteria_set").get(pk=sheet_id)
+            self._found[sheet_id] = sheet_get(slug=plain.criteria_set.slug, number=plain.number)
+        return self._found[sheet_id]
+
+
+def scorecards_evaluate(sheet: Sheet, cards: list[Scorecard], rules: engine.CouncilRules | None = None):
+    """The engine's result for these scorecards (members labelled by scorecard id)."""
+    return sheet_evaluate(
+        sheet=sheet,
+        scorecards=[
+            engine.Scorecard(
+                choices=dict(c.choices), knockouts=tuple(c.knockouts), member=str(c.pk)
+            )
+            for c in cards
+        ],
+        rules=rules,
+    )

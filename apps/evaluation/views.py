@@ -19,33 +19,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.criteria import engine
-from apps.criteria.models import Sheet
-from apps.criteria.selectors import sheet_get
-from apps.criteria.services import sheet_evaluate
 
 from . import selectors, services
-from .choices import MemberRole, ScorecardStatus
-from .models import Conflict, CouncilMember, Scorecard
-
-# Roles that have something on the "my councils" page without a seat: they follow councils.
-FOLLOWER_ROLES = frozenset(
-    {Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER, Role.SYSTEM_ADMIN}
-)
-BOARD_ROLES = FOLLOWER_ROLES | {Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}
-PROGRESS_SEATS = frozenset({MemberRole.CHAIR, MemberRole.SECRETARY})
-
-STATUS_LABELS = {
-    "not_started": gettext_lazy("Not started"),
-    "draft": gettext_lazy("Saved, not submitted"),
-    "submitted": gettext_lazy("Submitted"),
-    "conflict": gettext_lazy("Conflict of interest"),
-}
+from .choices import BOARD_ROLES, STATUS_LABELS, MemberRole, ScorecardStatus
 
 
 def council_page(view):
@@ -94,7 +75,7 @@ def _refusal(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The user's councils with the products assigned to them and the user's own scorecard
     status on each; the chair, the secretary and provincial officers get the progress link."""
-    return render(request, "evaluation/mine.html", {"councils": _board(request.user)})
+    return render(request, "evaluation/mine.html", {"councils": selectors.council_board(request.user)})
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -197,8 +178,8 @@ def _render_score(
     status: int = 200,
 ) -> HttpResponse:
     view = selectors.scoring_view(assignment=assignment, scorecard=scorecard, viewer=request.user)
-    sheets = _Sheets()
-    result = _evaluate(sheets.get(assignment.dossier.sheet_id), [scorecard])
+    sheets = selectors.SheetCache()
+    result = selectors.scorecards_evaluate(sheets.get(assignment.dossier.sheet_id), [scorecard])
     choices = {**scorecard.choices, **(posted.choices if posted else {})}
     knockouts = set(posted.knockouts if posted and posted.scoring_form else scorecard.knockouts)
     comments = {**scorecard.comments, **(posted.comments if posted else {})}
@@ -236,7 +217,7 @@ def _render_score(
         )
     others = []
     for other in view.others:
-        other_result = _evaluate(sheets.get(assignment.dossier.sheet_id), [other])
+        other_result = selectors.scorecards_evaluate(sheets.get(assignment.dossier.sheet_id), [other])
         others.append(
             {
                 "member": str(other.member),
@@ -355,15 +336,15 @@ def _render_progress(
     user = request.user
     seat = next((m for m in members if m.user_id == user.pk), None)
     is_chair = seat is not None and seat.role == MemberRole.CHAIR
-    submitted = _submitted_cards(council)
-    sheets = _Sheets()
+    submitted = selectors.submitted_scorecards(council)
+    sheets = selectors.SheetCache()
     table = []
     for row in rows:
         assignment = row.assignment
         cards = submitted.get(assignment.pk, [])
         # The members who may score: the council less those with a conflict on the product.
         eligible = sum(1 for status in row.statuses.values() if status != "conflict")
-        live = _council_standing(council, sheets.get(assignment.dossier.sheet_id), eligible, cards)
+        live = selectors.council_standing(council, sheets.get(assignment.dossier.sheet_id), eligible, cards)
         concluded = assignment.result if hasattr(assignment, "result") else None
         mine = kept if kept and kept.get("assignment") == assignment.pk else {}
         table.append(
@@ -400,120 +381,4 @@ def _render_progress(
             "threshold": council.spread_threshold,
         },
         status=status,
-    )
-
-
-# --- page reads ------------------------------------------------------------------------------
-def _board(user) -> list[dict]:
-    """The user's councils (newest round first), each with its products and, for the user's
-    seat, their own scorecard status and whether they may score it."""
-    councils = list(
-        selectors.council_list(user=user).order_by("-round__year", "-round__number", "name")
-    )
-    if not councils:
-        return []
-    seats = {s.council_id: s for s in CouncilMember.objects.filter(user=user, council__in=councils)}
-    assignments = list(selectors.assignment_list(user=user).filter(council__in=councils))
-    cards = {
-        s.assignment_id: s
-        for s in Scorecard.objects.filter(member=user, assignment__in=assignments).only(
-            "assignment_id", "status", "choices", "version"
-        )
-    }
-    conflicts = set(
-        Conflict.objects.filter(user=user, assignment__in=assignments).values_list(
-            "assignment_id", flat=True
-        )
-    )
-    by_council: dict[int, list] = {}
-    for a in assignments:
-        seat = seats.get(a.council_id)
-        card = cards.get(a.pk)
-        concluded = hasattr(a, "result")
-        if seat is None:
-            state = ""
-        elif a.pk in conflicts:
-            state = "conflict"
-        elif card is None or (
-            card.status == ScorecardStatus.DRAFT and not card.choices and card.version == 1
-        ):
-            state = "not_started"
-        else:
-            state = card.status
-        by_council.setdefault(a.council_id, []).append(
-            {
-                "assignment": a,
-                "state": state,
-                "label": STATUS_LABELS.get(state, ""),
-                "can_score": seat is not None
-                and state != "conflict"
-                and (not concluded or card is not None),
-                "concluded": concluded,
-            }
-        )
-    board = []
-    for c in councils:
-        seat = seats.get(c.pk)
-        board.append(
-            {
-                "council": c,
-                "seat": seat,
-                "adviser": seat is None and user.role == Role.ADVISORY_MEMBER,
-                "rows": by_council.get(c.pk, []),
-                "progress": (seat is not None and seat.role in PROGRESS_SEATS)
-                or user.role in FOLLOWER_ROLES
-                or user.is_superuser,
-            }
-        )
-    return board
-
-
-def _submitted_cards(council) -> dict[int, list[Scorecard]]:
-    found: dict[int, list[Scorecard]] = {}
-    for card in (
-        Scorecard.objects.filter(assignment__council=council, status=ScorecardStatus.SUBMITTED)
-        .select_related("member")
-        .order_by("member__username")
-    ):
-        found.setdefault(card.assignment_id, []).append(card)
-    return found
-
-
-def _council_standing(council, sheet, eligible: int, cards: list[Scorecard]) -> dict:
-    """The council's standing on a product from the scorecards submitted so far, under its
-    rules (quorum over the members without a conflict): mean, spread, whether the spread
-    exceeds the threshold, and each scorecard's total (for the chair's reopen form)."""
-    if not cards:
-        return {"eligible": eligible, "result": None, "totals": []}
-    result = _evaluate(sheet, cards, rules=services.council_rules(council, council_size=eligible))
-    by_card = {m.member: m for m in result.members}
-    totals = [{"scorecard": c, "total": by_card[str(c.pk)].total} for c in cards]
-    return {"eligible": eligible, "result": result, "totals": totals}
-
-
-class _Sheets:
-    """Criteria sheets with their criteria and options prefetched (`criteria.selectors.sheet_get`),
-    fetched once per page: the engine then ranks without further queries."""
-
-    def __init__(self):
-        self._found: dict[int, Sheet] = {}
-
-    def get(self, sheet_id: int) -> Sheet:
-        if sheet_id not in self._found:
-            plain = Sheet.objects.select_related("criteria_set").get(pk=sheet_id)
-            self._found[sheet_id] = sheet_get(slug=plain.criteria_set.slug, number=plain.number)
-        return self._found[sheet_id]
-
-
-def _evaluate(sheet: Sheet, cards: list[Scorecard], rules: engine.CouncilRules | None = None):
-    """The engine's result for these scorecards (members labelled by scorecard id)."""
-    return sheet_evaluate(
-        sheet=sheet,
-        scorecards=[
-            engine.Scorecard(
-                choices=dict(c.choices), knockouts=tuple(c.knockouts), member=str(c.pk)
-            )
-            for c in cards
-        ],
-        rules=rules,
     )
