@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from apps.certificates.views import public_product
 from apps.core.views import healthz
 
 urlpatterns = [
@@ -21,13 +20,22 @@ urlpatterns = [
     path("api/v1/", include("apps.evaluation.api.urls")),
     path("api/v1/", include("apps.criteria.api.urls")),
     path("api/v1/", include("apps.certificates.api.urls")),
+    path("api/v1/", include("apps.maps.api.urls")),
+    path("api/v1/", include("apps.traceability.api.urls")),
+    path("api/v1/", include("apps.public.api.urls")),
     path("map/", include("apps.geo.urls")),
     path("dossiers/", include("apps.dossiers.urls")),
     path("producers/", include("apps.producers.urls")),
     path("criteria/", include("apps.criteria.urls")),
     path("evaluation/", include("apps.evaluation.urls")),
-    # The QR code on each certificate points here (OCOP_PUBLIC_PRODUCT_URL).
-    path("p/<str:code>", public_product, name="public-product"),
+    # Map layers (GeoJSON, vector tiles, exports), OGC API - Features, dashboards.
+    path("", include("apps.maps.urls")),
+    path("ogc/", include("apps.ogc.urls")),
+    path("dashboards/", include("apps.dashboards.urls")),
+    path("trace/", include("apps.traceability.urls")),
+    # Public product pages: GS1 Digital Link paths (/01/{gtin}…) and /p/{code}, which the QR
+    # code on each certificate points to (OCOP_PUBLIC_PRODUCT_URL).
+    path("", include("apps.public.urls")),
     path("", include("apps.core.urls")),
 ]
 

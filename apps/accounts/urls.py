@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.OcopLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api-token/", views.api_token, name="api_token"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

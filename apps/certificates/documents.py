@@ -179,7 +179,7 @@ def _d(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     registered = set(pdfmetrics.getRegisteredFontNames())
     if FONT in registered and FONT_BOLD in registered:
         return
@@ -324,7 +324,7 @@ def certificate_pdf(data: CertificateData) -> bytes:
         raise ValueError(f"OCOP certificates are issued for 3, 4 or 5 stars, not {data.stars!r}")
     if data.valid_until <= data.valid_from:
         raise ValueError("valid_until must be after valid_from")
-    _register_fonts()
+    register_fonts()
     _qr(data.public_url)  # fail before drawing anything
 
     buf = io.BytesIO()
@@ -530,7 +530,7 @@ def _stars_cell(stars: int | None) -> str:
 def conclusion_pdf(data: ConclusionData) -> bytes:
     """A4 portrait minutes of the council's conclusion. The ranked-products table splits
     across pages with its header row repeated; the signatures are kept together."""
-    _register_fonts()
+    register_fonts()
     st = _styles()
     buf = io.BytesIO()
     margin = 18 * mm

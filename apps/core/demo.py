@@ -90,6 +90,8 @@ DEMO_PRODUCERS = (
         ("DEMO Mắm tôm chua", "I.4.a", "commune_reviewing"),
         ("DEMO Tôm khô", "I.3.d", "returned_by_commune"),
         ("DEMO Nước mắm cá cơm", "I.4.a", "evaluated"),
+        # Recognised, then revoked after an inspection: its scans show up as flagged.
+        ("DEMO Bánh phồng tôm", "I.3.d", "revoked"),
     ]),
     ("28756", "DEMO Công ty TNHH Mỹ phẩm Dừa", "sme", [
         ("DEMO Dầu dừa nguyên chất", "III.2", "commune_assessed"),
@@ -111,7 +113,7 @@ DEMO_PRODUCERS = (
 # Statuses reached through the council (the rest through the dossier workflow alone), with the
 # star the demo council's scores are chosen to give.
 EVALUATION_TARGETS = {"under_evaluation": None, "evaluated": 4, "recognised": 4, "proposed_central": 5,
-                      "not_recognised": 1}
+                      "not_recognised": 1, "revoked": 3}
 
 
 def _demo_user(username: str, role: str, units: list[AdminUnit], full_name: str) -> User:
@@ -306,11 +308,18 @@ def _decide(result, target):
     from apps.certificates import services as certificates
 
     leader = User.objects.get(username="demo_lanhdao")
-    if target == "recognised":
-        certificates.recognition_decide(
+    if target in ("recognised", "revoked"):
+        decision = certificates.recognition_decide(
             result_ids=[result.pk], decision_number=f"DEMO-{result.pk}/QĐ-UBND", decision_date=timezone.localdate(),
             signer_name="DEMO Lãnh đạo UBND tỉnh", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", actor=leader,
         )
+        if target == "revoked":
+            certificate = decision.certificates.get()
+            certificates.certificate_revoke(
+                certificate_id=certificate.pk, ground="b", decision_number=f"DEMO-{result.pk}/QĐ-THU-HỒI",
+                decided_on=timezone.localdate(), actor=leader,
+                note="DEMO: hậu kiểm cho thấy sản phẩm không còn duy trì tiêu chí.",
+            )
     elif target == "proposed_central":
         certificates.ministry_propose(result_id=result.pk, actor=leader)
     elif target == "not_recognised":

@@ -8,6 +8,23 @@ class ProductStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ProductGroup(models.TextChoices):
+    """The six product groups of QĐ 26/2026 Đ2 (Phụ lục I, Roman numerals): the first part of a
+    product's classification code."""
+
+    FOOD = "I", _("Food")
+    DRINKS = "II", _("Drinks")
+    HERBAL = "III", _("Medicinal herbs and herbal products")
+    HANDICRAFT = "IV", _("Handicrafts and fine arts")
+    ORNAMENTAL = "V", _("Ornamental plants and animals")
+    TOURISM = "VI", _("Community tourism, eco-tourism and tourist sites")
+
+
+def product_group(classification_code: str) -> str:
+    """The group (I…VI) of a classification code such as "I.3.c"."""
+    return (classification_code or "").split(".", 1)[0]
+
+
 # Phụ lục I of QĐ 26/2026: the classification leaves (position codes) and the criteria sheet
 # (Bộ, Phụ lục II) each one is scored with. Until the criteria app's classification is wired in
 # as a foreign key, this table checks that a product's code and sheet agree.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.producers.models import Producer, TimeStamped
 
 from .choices import ProductStatus
+from .gs1 import validate_gtin
 
 CLASSIFICATION_CODE_REGEX = r"^(I|II|III|IV|V|VI)(\.[0-9]{1,2}(\.[a-z])?)?$"
 
@@ -50,6 +51,16 @@ class Product(TimeStamped):
         blank=True,
         related_name="products",
         verbose_name=_("production area"),
+    )
+
+    gtin = models.CharField(
+        _("GTIN"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_gtin],
+        help_text=_("Global Trade Item Number, 14-digit form (a GTIN-13 gets a leading zero)."),
     )
 
     objects = ProductQuerySet.as_manager()

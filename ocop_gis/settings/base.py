@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "rest_framework",
     "rest_framework_gis",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
     "apps.core",
@@ -30,6 +31,11 @@ INSTALLED_APPS = [
     "apps.evaluation",
     "apps.certificates",
     "apps.criteria",
+    "apps.maps",
+    "apps.ogc",
+    "apps.dashboards",
+    "apps.traceability",
+    "apps.public",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +82,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # A commit can wait on a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+if env("OCOP_TEST_DB_NAME", default=""):
+    # Lets several test runs share one PostgreSQL server without dropping each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": env("OCOP_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SPATIALITE_LIBRARY_PATH = env("SPATIALITE_LIBRARY_PATH", default="mod_spatialite")
 
@@ -182,6 +191,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        # `Authorization: Token …` for GIS clients and scripts (QGIS, GDAL, ogr2ogr).
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.Pagination",
@@ -219,3 +230,21 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; the app only opens its own files (spatial_data/) and never passes a
 # user-supplied spatial reference to GDAL, so the warning is silenced rather than shown on every run.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Public product pages and GS1 Digital Link (apps.public)
+# Scheme and host the QR codes and linksets use (GS1 Digital Link: {base}/01/{gtin}/10/{lot});
+# empty: the scheme and host of OCOP_PUBLIC_PRODUCT_URL, so both kinds of code agree.
+OCOP_RESOLVER_BASE_URL = env("OCOP_RESOLVER_BASE_URL", default="")
+# How long browsers and shared caches may keep a public page: a revocation shows within this.
+OCOP_PUBLIC_CACHE_SECONDS = env.int("OCOP_PUBLIC_CACHE_SECONDS", default=60)
+# How long the server keeps a page's content (photos, story, map) in the cache; the certificate's
+# status is never cached, it is read at every request.
+OCOP_PUBLIC_CONTENT_CACHE_SECONDS = env.int("OCOP_PUBLIC_CONTENT_CACHE_SECONDS", default=300)
+OCOP_PUBLIC_PHOTO_MAX_BYTES = env.int("OCOP_PUBLIC_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+OCOP_PUBLIC_PHOTOS_PER_PRODUCT = env.int("OCOP_PUBLIC_PHOTOS_PER_PRODUCT", default=8)
+# Scan log: "buffered" (rows kept in memory, written in bulk by a background thread every
+# OCOP_SCAN_FLUSH_SECONDS or at OCOP_SCAN_BUFFER_SIZE rows, and at exit) or "off".
+OCOP_SCAN_LOG = env("OCOP_SCAN_LOG", default="buffered")
+OCOP_SCAN_BUFFER_SIZE = env.int("OCOP_SCAN_BUFFER_SIZE", default=200)
+OCOP_SCAN_FLUSH_SECONDS = env.float("OCOP_SCAN_FLUSH_SECONDS", default=5.0)
+OCOP_SCAN_BUFFER_MAX = env.int("OCOP_SCAN_BUFFER_MAX", default=20_000)

@@ -67,4 +67,4 @@ def test_accepted_dossier_to_certificate_with_a_working_qr_code(people, client_f
     public = client.get(urlsplit(url).path)
     assert public.status_code == 200
     html = public.content.decode()
-    assert "Kẹo dừa sáp – Đặc sản" in html and 'class="status-valid"' in html
+    assert "Kẹo dừa sáp – Đặc sản" in html and 'data-status="valid"' in html

@@ -3,6 +3,8 @@ from django.test.utils import override_settings
 
 from apps.accounts.choices import Role
 from apps.core.demo import demo_accounts_ensure, demo_dataset_ensure
+from apps.public.demo import public_demo_ensure
+from apps.traceability.demo import seed_traceability
 
 
 class Command(BaseCommand):
@@ -20,6 +22,13 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Synthetic demo data already present (kept as it is).")
+        # Public product pages (GTIN, story, photo, buy links, synthetic scans), then a traced lot.
+        public = public_demo_ensure()
+        if public["created"]:
+            self.stdout.write(f"DEMO public pages: {public['products']} products, {public['scans']} scans.")
+        trace = seed_traceability()
+        if trace["created"]:
+            self.stdout.write(f"DEMO traceability: lot DEMO-2026-001 with {trace['events']} events (/trace/).")
         self.stdout.write(self.style.WARNING("DEMO ACCOUNTS (synthetic data, not real people):"))
         for a in accounts:
             where = ", ".join(a.units) or "toàn quốc / nationwide"
