@@ -840,13 +840,13 @@ def unit_aggregates(units: list[tuple[int, str, bool]], ctx: LayerContext) -> di
 
     out: dict[int, dict[str, int]] = {}
     by_level: dict[str, list[int]] = {Level.PROVINCE: [], Level.COMMUNE: []}
-    spatial: list[int] = []
+    spatial: dict[str, list[int]] = {}
     for unit_id, level, current in units:
         out[unit_id] = {k: 0 for k in (PUBLIC_INDICATORS if ctx.public else INDICATORS)}
         if current and level in by_level:
             by_level[level].append(unit_id)
         else:
-            spatial.append(unit_id)
+            spatial.setdefault(level, []).append(unit_id)
 
     standing = _standing_certificates(ctx)
     if not ctx.public:
@@ -864,21 +864,18 @@ def unit_aggregates(units: list[tuple[int, str, bool]], ctx: LayerContext) -> di
         if dossiers is not None:
             _count_dossiers(out, ids, field_name.removeprefix("dossier__"), dossiers, ctx)
 
-    if spatial:
-        for unit in AdminUnit.objects.filter(pk__in=spatial, geom__isnull=False).only("pk", "geom"):
-            inside = {"product__producer__location__intersects": unit.geom}
-            _fill_counts(out[unit.pk], standing.filter(**inside), expiring.filter(**inside))
-            if dossiers is not None:
-                _fill_dossier_counts(out[unit.pk], dossiers.filter(**inside), ctx)
+    # Older units and districts: each record is tagged with the unit of that level whose boundary
+    # holds its producer, in the same grouped queries (units of one level do not overlap).
+    for ids in spatial.values():
+        unit = Subquery(
+            AdminUnit.objects.filter(pk__in=ids, geom__intersects=OuterRef("product__producer__location"))
+            .order_by("pk")
+            .values("pk")[:1]
+        )
+        _count_certificates(out, ids, "_unit", standing.annotate(_unit=unit), expiring.annotate(_unit=unit))
+        if dossiers is not None:
+            _count_dossiers(out, ids, "_unit", dossiers.annotate(_unit=unit), ctx)
     return out
-
-
-def _fill_counts(target: dict, standing: QuerySet, expiring: QuerySet) -> None:
-    for stars, group_code in standing.values_list("stars", "product__classification_code"):
-        target["products_recognised"] += 1
-        target[f"products_star_{stars}"] += 1
-        target[f"products_group_{product_group(group_code)}"] += 1
-    target["certificates_expiring"] += expiring.count()
 
 
 def _count_certificates(out, ids, field_name, standing, expiring) -> None:
@@ -910,13 +907,6 @@ def _count_dossiers(out, ids, field_name, dossiers, ctx) -> None:
     )
     for row in rows:
         _add_dossier_row(out[row[field_name]], row["status"], row["_overdue"], row["n"])
-
-
-def _fill_dossier_counts(target, dossiers, ctx) -> None:
-    from django.db.models import Count
-
-    for row in dossiers.annotate(_overdue=_overdue(ctx)).values("status", "_overdue").annotate(n=Count("pk", distinct=True)):
-        _add_dossier_row(target, row["status"], row["_overdue"], row["n"])
 
 
 def _add_dossier_row(target, status, overdue, n) -> None:

@@ -242,6 +242,9 @@ def test_query_count_does_not_grow_with_rows(world, chain, people):
     after = {lay: count(SCOPED + f"{lay}/?limit=1000") for lay in before}
     assert after == before
     assert count(SCOPED + "admin-units/?level=commune") == units_before
+    # Units before the reform are counted by location: 9 districts cost what 63 provinces cost.
+    old = "admin-units/?valid_on=2025-06-30&level="
+    assert count(SCOPED + old + "district") == count(SCOPED + old + "province")
 
 
 @pytest.mark.gis_client
