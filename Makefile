@@ -21,9 +21,19 @@ PG_DB      := ocop_gis
 TEST_POSTGIS_URL ?= postgis://$(PG_USER):$(PG_USER)@127.0.0.1:$(PG_PORT)/$(PG_DB)
 TEST_SPATIALITE_URL ?= spatialite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: both cores. Each worker has its own test database
+# (PostgreSQL `test_ocop_gis_gw0`…, SQLite `var/test_ocop_gis.sqlite3_gw0`…).
+PYTEST_WORKERS ?= 2
+# Test reports (JUnit XML per database) from which `make test` prints its closing lines.
+REPORTS    := var/test-reports
+# make test-browser-stress: every browser test STRESS_COUNT times on each database, with
+# STRESS_LOAD CPU-bound processes running beside it (the machine loaded on purpose).
+STRESS_COUNT ?= 20
+STRESS_LOAD ?= 1
+STRESS_ARGS ?= -m browser
 DEMO_ADDR  ?= 127.0.0.1:8000
 
-.PHONY: help demo test test-postgis test-spatialite test-s3 deps venv postgis check messages clean
+.PHONY: help demo test test-postgis test-spatialite test-s3 test-browser-stress deps venv postgis check messages clean
 
 help:
 	@echo "make demo   install what is missing, load boundaries, criteria and demo data, serve on http://$(DEMO_ADDR)"
@@ -83,20 +93,42 @@ demo: venv
 	@echo "Serving on http://$(DEMO_ADDR)  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(DEMO_ADDR) --noreload
 
+# Each database's run writes JUnit XML; the closing lines (one per database, then the total)
+# come last, so CI's log ends with what ran. A run that hangs cannot: pytest-timeout fails it.
 test: venv postgis check
-	@status=0; \
+	@mkdir -p $(REPORTS); rm -f $(REPORTS)/*.xml; status=0; \
 	echo "=== Test suite on PostGIS ($(TEST_POSTGIS_URL)) ==="; \
-	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
+	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) \
+	  --junitxml=$(REPORTS)/postgis.xml $(PYTEST_ARGS) || status=1; \
 	echo "=== Test suite on SpatiaLite ==="; \
-	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
+	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) \
+	  --junitxml=$(REPORTS)/spatialite.xml $(PYTEST_ARGS) || status=1; \
+	$(PY) tests/summary.py PostGIS=$(REPORTS)/postgis.xml SpatiaLite=$(REPORTS)/spatialite.xml || status=1; \
 	if [ $$status -ne 0 ]; then echo "FAILED: see the runs above"; fi; \
 	exit $$status
 
 test-postgis: venv postgis
-	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-spatialite: venv
-	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	@mkdir -p var
+	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Every browser test STRESS_COUNT times on PostGIS, then on SpatiaLite, with STRESS_LOAD
+# CPU-bound processes beside it; the closing lines count the repetitions that passed and failed.
+test-browser-stress: venv postgis
+	@mkdir -p $(REPORTS); rm -f $(REPORTS)/stress-*.xml; status=0; \
+	for i in $$(seq 1 $(STRESS_LOAD)); do ( while :; do :; done ) & done; \
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	echo "=== Browser tests x$(STRESS_COUNT) on PostGIS, $(STRESS_LOAD) CPU hog(s) beside ==="; \
+	DATABASE_URL=$(TEST_POSTGIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -q $(STRESS_ARGS) \
+	  --count $(STRESS_COUNT) --junitxml=$(REPORTS)/stress-postgis.xml $(PYTEST_ARGS) || status=1; \
+	echo "=== Browser tests x$(STRESS_COUNT) on SpatiaLite ==="; \
+	DATABASE_URL=$(TEST_SPATIALITE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -q $(STRESS_ARGS) \
+	  --count $(STRESS_COUNT) --junitxml=$(REPORTS)/stress-spatialite.xml $(PYTEST_ARGS) || status=1; \
+	$(PY) tests/summary.py PostGIS=$(REPORTS)/stress-postgis.xml \
+	  SpatiaLite=$(REPORTS)/stress-spatialite.xml || status=1; \
+	exit $$status
 
 # Only the file-storage tests on a real S3 server (SeaweedFS from the venv, started by the tests).
 test-s3: venv
@@ -108,4 +140,4 @@ messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf var/test-artifacts .pytest_cache
+	rm -rf var/test-artifacts var/test-reports .pytest_cache

@@ -6,7 +6,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Model
 
 from apps.accounts.choices import Role
 from apps.criteria.loading import load_all
@@ -18,7 +22,17 @@ from apps.geo.models import AdminUnit
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+# SQLite test databases are files under var/ (apps/core/sqlite.py).
+(Path(settings.BASE_DIR) / "var").mkdir(exist_ok=True)
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Browser tests drive a live server and Chromium: a longer limit than pyproject.toml's `timeout`.
+BROWSER_TEST_TIMEOUT = int(os.environ.get("OCOP_BROWSER_TEST_TIMEOUT", "600"))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT))
 
 
 @pytest.fixture(autouse=True)
@@ -27,20 +41,47 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# The apps whose rows are reference data written by the loaders (boundaries, criteria sets).
+REFERENCE_APPS = ("geo", "criteria")
+_reference_rows: list[tuple[type[Model], list[Model]]] = []
+
+
+def _snapshot_reference_data() -> None:
+    """Keep the loaded reference rows in memory (once per test process / xdist worker)."""
+    _reference_rows.clear()
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in REFERENCE_APPS and not model._meta.proxy:
+            _reference_rows.append((model, list(model._base_manager.order_by("pk"))))
+
+
+def _restore_reference_data() -> None:
+    """Put the reference rows back after a transactional test's flush: the same rows the loaders
+    wrote, in one transaction (foreign keys are checked at commit), without reading the files
+    and the criteria JSON again (~10 s on a loaded machine, ~0.5 s this way)."""
+    with transaction.atomic():
+        for model, rows in _reference_rows:
+            model._base_manager.bulk_create(rows, batch_size=500)
+        models = [model for model, _ in _reference_rows]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data every test may rely on, loaded once into the test database."""
     with django_db_blocker.unblock():
         load_boundaries(settings.OCOP_SPATIAL_DATA_DIR)
         load_all()
+        _snapshot_reference_data()
 
 
 @pytest.fixture
 def boundaries(db):
-    """Boundaries for tests that flush the database (transactional / live-server tests)."""
+    """Boundaries and criteria for tests that flush the database (transactional / live-server
+    tests): restored from the rows loaded at the start of the session."""
     if not AdminUnit.objects.exists():
-        load_boundaries(settings.OCOP_SPATIAL_DATA_DIR)
-        load_all()
+        _restore_reference_data()
 
 
 @pytest.fixture

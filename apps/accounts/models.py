@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.geo.choices import Level
@@ -75,3 +77,53 @@ class User(AbstractUser):
             Q(level=Level.COMMUNE, users=self)
             | Q(level=Level.COMMUNE, parent__level=Level.PROVINCE, parent__users=self)
         ).distinct()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A user's API token for GIS clients and scripts (`Authorization: Token <key>`).
+
+    Only the SHA-256 digest of the key is stored, so no page, API or database dump can show it
+    again: the key is returned once, by `services.api_token_create`. The prefix (the first
+    characters of the key) and the dates identify the token afterwards. At most one token per
+    user is active; a revoked token keeps its row (when it was revoked) and never works again.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH)
+    digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="accounts_one_active_api_token_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

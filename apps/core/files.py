@@ -381,7 +381,19 @@ def stored_file_save(*, checked: CheckedUpload, file: IO[bytes] | File, prefix: 
     content = File(file, name=name)
     content.content_type = checked.content_type
     content.seek(0)
-    return storages["default"].save(name, content, max_length=255)
+    try:
+        return storages["default"].save(name, content, max_length=255)
+    except OSError as exc:
+        # Disk full, quota, permissions, an unreachable S3 server (botocore's errors are not
+        # OSErrors and go on as they are). The local storage leaves nothing behind
+        # (apps/core/storage.py); the caller's previous version is untouched.
+        logger.exception("Could not store %s", name)
+        raise ApplicationError(
+            ErrorCode.STORAGE_FAILED,
+            _("The file could not be stored (the server's storage is full or unavailable). "
+              "Nothing was changed; try again later."),
+            extra={"key": "file", "errno": exc.errno},
+        ) from exc
 
 
 def stored_file_delete(*, storage_name: str) -> None:

@@ -22,3 +22,12 @@ class ClassificationLevel(models.TextChoices):
 
 
 STAR_MARKERS = (3, 4, 5)
+
+
+class ErratumStatus(models.TextChoices):
+    CORRECTED = "corrected", _("Corrected (the arithmetic proves it)")
+    QUERIED = "queried", _("Queried (kept as printed, for review)")
+
+
+class KnockoutWhen(models.TextChoices):
+    ZERO_POINTS = "zero_points", _("0 points on any criterion of the section")

@@ -52,11 +52,21 @@ Fixed by the decision (QĐ 26/2026/QĐ-TTg), not configurable
    minimums, so the highest attainable level (``min_star_met``) is at least
    2.  The final star is ``min(band_star, min_star_met)``.
 
-6. **Knock-outs.**  A criterion with ``knockout=True`` carries a "bị loại"
-   note; :data:`DOSSIER_KNOCKOUT` stands for the whole-dossier disqualifiers
-   ("Hồ sơ bị loại khi ...").  A rejected product has ``star = None``.
-   Recording a knock-out on a criterion that does not apply to that member is
-   accepted: a knock-out is a finding about the product, not a score.
+6. **Knock-outs.**  Two kinds, both rejecting the product (``star = None``):
+
+   * *declared*: a criterion with ``knockout=True`` carries a "bị loại" note
+     tied to a fact the options cannot express (an intellectual-property
+     infringement, hazardous impurities, a copied product); a member records
+     it in ``Scorecard.knockouts``.  :data:`DOSSIER_KNOCKOUT` stands for the
+     whole-dossier disqualifiers ("Hồ sơ bị loại khi ...").  Recording a
+     knock-out on a criterion that does not apply to that member is accepted:
+     a knock-out is a finding about the product, not a score.
+   * *automatic*: an option with ``rejects=True`` (the text ties the stop to
+     that choice: "0 điểm" in sheet 16 section 6, "không có Phiếu công bố" in
+     sheet 19 criterion 6).  Choosing it, where the criterion applies, counts
+     exactly as if the member had recorded a knock-out on that criterion: it
+     is listed in the member's ``knockouts`` and weighed by the knock-out rule
+     (rule 11) like any other.
 
 7. **Certificate / ministry.**  ``certificate_eligible`` is ``star >= 3``
    (OCOP certificates are issued from 3★).  ``propose_to_ministry`` is read as
@@ -168,6 +178,7 @@ class OptionSpec:
     number: int  # 1-based, printed order
     points: Decimal
     min_star: int | None = None  # 3, 4, 5 or None
+    rejects: bool = False  # choosing it is a knock-out by itself (rule 6, automatic)
 
 
 @dataclass(frozen=True)
@@ -533,9 +544,8 @@ def _score_member(sheet: SheetSpec, index: int, card: Scorecard,
                                    code="unknown_knockout", key="knockouts", member=index,
                                    value=key)
         ko_keys.add(key)
-    knockouts = tuple(sorted(ko_keys, key=lambda k: -1 if k == DOSSIER_KNOCKOUT else order[k]))
 
-    # 4. points, missing, minimums
+    # 4. points, missing, minimums; an applicable choice of a rejecting option is a knock-out
     parts = {p: Decimal(0) for p in PARTS}
     missing: list[str] = []
     meets: dict[tuple[str, int], bool] = {}
@@ -545,6 +555,8 @@ def _score_member(sheet: SheetSpec, index: int, card: Scorecard,
         if st == _APPLIES and crit.code in choices:
             chosen = crit.options[choices[crit.code] - 1]
             parts[crit.part] += _as_decimal(chosen.points)
+            if chosen.rejects:
+                ko_keys.add(crit.code)
         elif st != _NOT_APPLICABLE:
             missing.append(crit.code)
         for star in MARKER_STARS:
@@ -555,6 +567,7 @@ def _score_member(sheet: SheetSpec, index: int, card: Scorecard,
                 meets[(crit.code, star)] = True
             else:
                 meets[(crit.code, star)] = chosen is not None and chosen.points >= req.points
+    knockouts = tuple(sorted(ko_keys, key=lambda k: -1 if k == DOSSIER_KNOCKOUT else order[k]))
     total = sum(parts.values(), Decimal(0))
     unmet = tuple(UnmetMinimum(crit.code, star)
                   for star in MARKER_STARS

@@ -21,7 +21,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from .choices import RECOGNITION_LEVELS, STAR_MARKERS, ClassificationLevel, Part, SetStatus
+from .choices import (
+    RECOGNITION_LEVELS,
+    STAR_MARKERS,
+    ClassificationLevel,
+    KnockoutWhen,
+    Part,
+    SetStatus,
+)
 from .models import (
     ClassificationNode,
     CriteriaSet,
@@ -63,9 +70,17 @@ class LoadReport:
         )
 
 
+ERRATA_SUFFIX = ".errata.json"
+
+
 def criteria_files(directory: Path = DATA_DIR) -> list[Path]:
-    """The data files of a directory, in name order."""
-    return sorted(directory.glob("*.json"))
+    """The data files of a directory, in name order (errata files are read with their set)."""
+    return sorted(p for p in directory.glob("*.json") if not p.name.endswith(ERRATA_SUFFIX))
+
+
+def errata_file(path: Path) -> Path:
+    """Where the errata of a data file live: `qd26-2026.json` → `qd26-2026.errata.json`."""
+    return path.with_name(path.name.removesuffix(".json") + ERRATA_SUFFIX)
 
 
 def load_all(*, replace: bool = False) -> LoadReport:
@@ -84,7 +99,13 @@ def criteria_load(*, paths: Sequence[Path], replace: bool = False) -> LoadReport
     report = LoadReport()
     codes: dict[str, Path] = {}
     for path in paths:
+        if path.name.endswith(ERRATA_SUFFIX):
+            raise CriteriaDataError(
+                f"{path.name}: an errata file is applied with its data file, not loaded alone"
+            )
         data = _read(path)
+        if errata_file(path).exists():
+            apply_errata(data, errata_file(path))
         code = _Reader(data, str(path.name)).set_code()
         if code in codes:
             raise CriteriaDataError(
@@ -95,7 +116,111 @@ def criteria_load(*, paths: Sequence[Path], replace: bool = False) -> LoadReport
     return report
 
 
-def _read(path: Path) -> dict[str, Any]:
+def apply_errata(data: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    """Apply an errata file to a parsed data file, in place; return the entries applied.
+
+    Invariants: every entry names an existing part, criterion or option of the data; its
+    `printed` value is what the data file holds (so an erratum never drifts from the text it
+    corrects); a `queried` entry changes nothing (`used` equals `printed`); a `corrected` one
+    replaces the value. Every entry is kept on the object it concerns (`errata`), so the pages
+    can show "in bản gốc: …; áp dụng: …, vì …".
+    """
+    errata = _read_json(path)
+    root = _Reader(errata, path.name)
+    code = _Reader(data, path.name).set_code()
+    if root.str("criteria_set", blank=False) != code:
+        raise root.error(f"'criteria_set' must be {code!r}, the set of its data file")
+    sheets = {s.get("number"): s for s in data.get("sheets", []) if isinstance(s, dict)}
+    applied = []
+    seen: set[tuple[Any, ...]] = set()
+    for index, raw in enumerate(root.list("entries"), start=1):
+        entry = _Reader(raw, f"{path.name}, entry {index}")
+        number = entry.int("sheet")
+        part_letter = entry.data.get("part")
+        criterion_code = entry.data.get("criterion")
+        option_number = entry.int("option", null=True)
+        field_name = entry.choice("field", ("points", "max_points"))
+        status = entry.choice("status", ("corrected", "queried"))
+        proof = entry.str("proof", blank=False)
+        printed, used = entry._value("printed"), entry.points("used")
+        sheet = sheets.get(number)
+        if sheet is None:
+            raise entry.error(f"the data file has no sheet {number}")
+        if part_letter is not None:
+            entry.where += f" (sheet {number}, part {part_letter})"
+            target = next((p for p in sheet["parts"] if p.get("part") == part_letter), None)
+            if target is None or criterion_code is not None or option_number is not None:
+                raise entry.error("a part erratum names an existing part and nothing else")
+            if field_name != "max_points":
+                raise entry.error("a part erratum corrects 'max_points'")
+            current = target["max_points"]
+        else:
+            criterion = next(
+                (c for c in sheet["criteria"] if c.get("code") == criterion_code), None
+            )
+            if criterion is None:
+                raise entry.error(f"sheet {number} has no criterion {criterion_code!r}")
+            entry.where += f" (sheet {number}, criterion {criterion_code}"
+            if option_number is None:
+                entry.where += ")"
+                target = criterion
+                if field_name != "max_points":
+                    raise entry.error("a criterion erratum corrects 'max_points'")
+                # an illegible maximum is kept as printed in `max_points_text`
+                current = criterion["max_points_text"]
+            else:
+                entry.where += f", option {option_number})"
+                target = next(
+                    (o for o in criterion["options"] if o.get("number") == option_number), None
+                )
+                if target is None:
+                    raise entry.error("no such option")
+                if field_name != "points":
+                    raise entry.error("an option erratum corrects 'points'")
+                current = target["points"]
+        key = (number, part_letter, criterion_code, option_number, field_name)
+        if key in seen:
+            raise entry.error("a second erratum for the same value")
+        seen.add(key)
+        if str(printed) != str(current):
+            raise entry.error(
+                f"'printed' is {printed!r} but the data file holds {current!r}: "
+                "the erratum no longer matches the text"
+            )
+        if status == "queried" and str(used) != str(printed):
+            raise entry.error("a queried value is kept as printed: 'used' must equal 'printed'")
+        if status == "corrected":
+            if str(used) == str(printed):
+                raise entry.error("a corrected value must differ from the printed one")
+            target[field_name] = used
+        note = {
+            "field": field_name,
+            "printed": _plain(printed),
+            "used": _plain(used),
+            "status": status,
+            "proof": proof,
+        }
+        target.setdefault("errata", []).append(note)
+        applied.append(
+            {
+                **note,
+                "sheet": number,
+                "part": part_letter,
+                "criterion": criterion_code,
+                "option": option_number,
+            }
+        )
+    return applied
+
+
+def _plain(value: Any) -> Any:
+    """A number as JSON stores it (int when integral), anything else unchanged."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+def _read_json(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -114,6 +239,10 @@ def _read(path: Path) -> dict[str, Any]:
             f"{path.name}: format_version {version!r} is not supported (expected {FORMAT_VERSION})"
         )
     return data
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return _read_json(path)
 
 
 # --- reading and checking values -------------------------------------------------------------
@@ -208,6 +337,22 @@ class _Reader:
 
     def review(self) -> dict[str, Any]:
         return {"review": self.bool("review"), "review_note": self.str("review_note")}
+
+    def errata(self) -> list[dict[str, Any]]:
+        """Errata put here by `apply_errata` (never written in a parsed data file)."""
+        return self.data.get("errata", [])
+
+    def knockout_rule(
+        self, whens: tuple[str, ...], when_field: str | None, text_field: str
+    ) -> dict[str, str]:
+        """An optional `knockout_rule` ({"when", "text"} or null) as model field values."""
+        rule = self.data.get("knockout_rule")
+        if rule is None:
+            return {**({when_field: ""} if when_field else {}), text_field: ""}
+        reader = _Reader(rule, f"{self.where}, knockout_rule")
+        when = reader.choice("when", whens)
+        text = reader.str("text", blank=False)
+        return {**({when_field: when} if when_field else {}), text_field: text}
 
     def set_code(self) -> str:
         return _Reader(self.object("criteria_set"), f"{self.where}, criteria_set").str(
@@ -480,6 +625,7 @@ class _SetLoader:
                     "title": part.str("title"),
                     "max_points": part.points("max_points"),
                     "column_points": part.points("column_points", null=True),
+                    "errata": part.errata(),
                     **part.review(),
                 },
                 part.where,
@@ -509,6 +655,7 @@ class _SetLoader:
                     "title": sec.str("title", blank=False),
                     "max_points": sec.points("max_points"),
                     "notes": sec.strings("notes"),
+                    **sec.knockout_rule(("zero_points",), "knockout_when", "knockout_rule_text"),
                     **sec.review(),
                 },
                 sec.where,
@@ -583,10 +730,13 @@ class _SetLoader:
                     "knockout_note": knockout_note,
                     "boolean_item": crit.bool("boolean_item"),
                     "order": crit.int("order"),
+                    "errata": crit.errata(),
                     **crit.review(),
                 },
                 crit.where,
             )
+            # a section rule "0 điểm … không đánh giá" is stored on each 0-point option it covers
+            zero_stop = section.knockout_when == KnockoutWhen.ZERO_POINTS
             options = crit.list("options")
             if not options:
                 raise crit.error("a criterion needs at least one option")
@@ -599,6 +749,7 @@ class _SetLoader:
                     )
                 opt.where = f"{crit.where}, option {option_number}"
                 min_star = opt.int("min_star", null=True)
+                points = opt.points("points")
                 if min_star is not None and min_star not in STAR_MARKERS:
                     raise opt.error(f"'min_star' must be one of {STAR_MARKERS} or null")
                 self._write(
@@ -607,10 +758,15 @@ class _SetLoader:
                     {"criterion": criterion, "number": option_number},
                     {
                         "text": opt.str("text", blank=False),
-                        "points": opt.points("points"),
+                        "points": points,
                         "min_star": min_star,
                         "blank_points": opt.bool("blank_points"),
                         "variant": opt.str("variant"),
+                        "knockout_rule": opt.knockout_rule(("chosen",), None, "knockout_rule")[
+                            "knockout_rule"
+                        ]
+                        or (section.knockout_rule_text if zero_stop and points == 0 else ""),
+                        "errata": opt.errata(),
                         **opt.review(),
                     },
                     opt.where,

@@ -13,9 +13,42 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RECOGNITION_LEVELS, STAR_MARKERS, ClassificationLevel, Part, SetStatus
+from .choices import (
+    RECOGNITION_LEVELS,
+    STAR_MARKERS,
+    ClassificationLevel,
+    ErratumStatus,
+    KnockoutWhen,
+    Part,
+    SetStatus,
+)
 
 POINTS = {"max_digits": 5, "decimal_places": 2}
+
+
+def errata_note(entry: dict[str, Any]) -> str:
+    """One erratum as the pages show it, in Vietnamese like every note taken from the text:
+    "in bản gốc: 13; áp dụng: 3, vì …" (see `data/FORMAT.md`, errata files)."""
+    if entry.get("status") == ErratumStatus.CORRECTED:
+        return f"in bản gốc: {entry['printed']}; áp dụng: {entry['used']}, vì {entry['proof']}"
+    return (
+        f"in bản gốc: {entry['printed']}; áp dụng: {entry['used']} (giữ như bản in, "
+        f"chờ Hội đồng xem xét): {entry['proof']}"
+    )
+
+
+class Erratable(models.Model):
+    """Errata applied by the loader from `<set>.errata.json`: the value as printed, the value
+    used, why, and whether the arithmetic proves it (`corrected`) or it is only `queried`."""
+
+    errata = models.JSONField(_("errata"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def errata_notes(self) -> list[str]:
+        return [errata_note(entry) for entry in self.errata]
 
 
 class Reviewable(models.Model):
@@ -156,7 +189,7 @@ class Sheet(Reviewable):
         return f"{self.criteria_set.code} #{self.number} {self.title}"
 
 
-class SheetPart(Reviewable):
+class SheetPart(Erratable, Reviewable):
     """Part A, B or C of a sheet, with the maxima exactly as printed."""
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="parts")
@@ -189,6 +222,12 @@ class Section(Reviewable):
     title = models.TextField(_("title"))
     max_points = models.DecimalField(_("printed maximum"), **POINTS)
     notes = models.JSONField(_("notes"), default=list, blank=True)
+    # An automatic knock-out the text ties to the points of the section's criteria (sheet 16:
+    # "Nếu được 0 điểm tại một trong các chỉ tiêu trên, sẽ không đánh giá các bước tiếp theo").
+    knockout_when = models.CharField(
+        _("automatic knock-out"), max_length=16, choices=KnockoutWhen.choices, blank=True
+    )
+    knockout_rule_text = models.TextField(_("automatic knock-out as printed"), blank=True)
 
     class Meta:
         verbose_name = _("section")
@@ -203,6 +242,11 @@ class Section(Reviewable):
             ),
             models.CheckConstraint(
                 condition=Q(max_points__gte=0), name="criteria_section_max_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=Q(knockout_when="", knockout_rule_text="")
+                | (Q(knockout_when__in=KnockoutWhen.values) & ~Q(knockout_rule_text="")),
+                name="criteria_section_knockout_rule_complete",
             ),
         ]
 
@@ -233,7 +277,7 @@ class CriterionGroup(Reviewable):
         return f"{self.code} {self.title}"
 
 
-class Criterion(Reviewable):
+class Criterion(Erratable, Reviewable):
     """A scored item: a single choice among its options."""
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="criteria")
@@ -298,6 +342,14 @@ class Criterion(Reviewable):
         return f"{self.code} {self.title}"
 
     @property
+    def all_errata_notes(self) -> list[str]:
+        """The criterion's errata and its options' (prefetch `options`), for the pages."""
+        notes = list(self.errata_notes)
+        for option in self.options.all():
+            notes.extend(f"Phương án {option.number}: {note}" for note in option.errata_notes)
+        return notes
+
+    @property
     def applies_when(self) -> dict[str, Any] | None:
         """{"criterion", "min_option", "text"} or None; reads `depends_on` (select it)."""
         if self.depends_on_id is None:
@@ -309,7 +361,7 @@ class Criterion(Reviewable):
         }
 
 
-class Option(Reviewable):
+class Option(Erratable, Reviewable):
     """One printed choice of a criterion ("□ …"), numbered from 1 in printed order."""
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
@@ -321,6 +373,9 @@ class Option(Reviewable):
     blank_points = models.BooleanField(_("points cell printed blank"), default=False)
     # Sheets offering alternative cases ("a. Trường hợp 1: …") label each option with its case.
     variant = models.TextField(_("case"), blank=True)
+    # Choosing this option rejects the product by itself (sheet 19 criterion 6: "Không đánh giá
+    # các bước tiếp theo nếu không có Phiếu công bố…"): the sentence as printed, or "".
+    knockout_rule = models.TextField(_("automatic knock-out as printed"), blank=True)
 
     class Meta:
         verbose_name = _("option")

@@ -40,6 +40,14 @@ STAR_NOTE_RE = re.compile(r"^Ghi chú:\s*Dấu\s+sao", re.IGNORECASE)
 APPLIES_RE = re.compile(r"^Chỉ áp dụng khi có (.+?)\.?$", re.IGNORECASE)
 VARIANT_RE = re.compile(r"^[a-zđ]\.\s+Trường hợp\s+\d+\s*:", re.IGNORECASE)
 TOTAL_RE = re.compile(r"^TỔNG CỘNG$", re.IGNORECASE)
+# A note printed as its own paragraph inside an option's cell ("□ … *****" then "Ghi chú: …").
+NOTE_RE = re.compile(r"^(?:Ghi chú|Chú ý|Lưu ý|Yêu cầu)\s*:", re.IGNORECASE)
+# Knock-outs the text ties to the points or to an option, which the engine applies by itself:
+# "Nếu được 0 điểm tại một trong các chỉ tiêu trên, sẽ không đánh giá…" (a section note) and
+# "Không đánh giá các bước tiếp theo nếu không có <X>" (a criterion note whose "Không có …"
+# option scores 0).
+ZERO_POINTS_RE = re.compile(r"\b0 điểm\b", re.IGNORECASE)
+IF_ABSENT_RE = re.compile(r"\bnếu không có\b", re.IGNORECASE)
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
@@ -303,6 +311,14 @@ def _read_rows(table: Table, *, where: str) -> dict[str, Any]:
     for index, row in enumerate(rows[1:], start=2):
         here = f"{where}, row {index}"
         text = row[0].text
+        cell_notes: list[str] = []
+        paragraphs = row[0].paragraphs
+        if _strip_bullet(text) is not None and len(paragraphs) > 1:
+            # "□ option" and "Ghi chú: …" printed in one cell: the note belongs to the criterion.
+            split = next((i for i, p in enumerate(paragraphs) if i and NOTE_RE.match(p)), None)
+            if split is not None:
+                text = normalize_space(" ".join(paragraphs[:split]))
+                cell_notes = [normalize_space(p) for p in paragraphs[split:]]
         points_cell = row[1] if len(row) > 1 else Cell([])
         if len(row) > 2:
             raise ParseError(f"expected at most 2 cells, found {len(row)}", where=here)
@@ -342,6 +358,7 @@ def _read_rows(table: Table, *, where: str) -> dict[str, Any]:
                 "blank_points": value is None,
                 "min_star": stars[0].count("*") if stars else None,
                 "variant": current.variant,
+                "knockout_rule": None,
                 "review": False,
                 "review_note": "",
             }
@@ -357,6 +374,7 @@ def _read_rows(table: Table, *, where: str) -> dict[str, Any]:
                     f"phương án {option['number']} có {len(stars)} dấu sao; giữ dấu sao đầu tiên"
                 )
             current.options.append(option)
+            current.notes.extend(cell_notes)
             continue
 
         if code_match := CODE_RE.match(text):
@@ -412,6 +430,7 @@ def _generated_option(number_: int, text: str, points: Decimal) -> dict[str, Any
         "blank_points": False,
         "min_star": None,
         "variant": "",
+        "knockout_rule": None,
         "review": False,
         "review_note": "",
     }
@@ -440,7 +459,17 @@ def _criterion(item: _Item, section: _Item, group: _Item | None) -> dict[str, An
     }
     for note in item.review:
         _flag(criterion, note)
-    knockouts = [n for n in item.notes if KNOCKOUT_RE.search(n)]
+    knockouts = []
+    for note in (n for n in item.notes if KNOCKOUT_RE.search(n)):
+        # "… nếu không có X": when the criterion prints a single 0-point "Không có …" option,
+        # choosing it is the knock-out, applied by the engine; otherwise a member declares it.
+        absent = [
+            o for o in item.options if fold(o["text"]).startswith("khong co") and o["points"] == 0
+        ]
+        if IF_ABSENT_RE.search(note) and len(absent) == 1:
+            absent[0]["knockout_rule"] = {"when": "chosen", "text": note}
+        else:
+            knockouts.append(note)
     if knockouts:
         criterion["knockout"] = True
         criterion["knockout_note"] = "\n".join(knockouts)
@@ -591,6 +620,7 @@ def parse_sheet(
             else None,
             "notes": raw["section_notes"].get(section_item.code, []),
             "groups": [],
+            "knockout_rule": None,
             "review": False,
             "review_note": "",
         }
@@ -639,6 +669,12 @@ def parse_sheet(
                 f"{section['max_points']}",
             )
         knockout_notes = [n for n in section["notes"] if KNOCKOUT_RE.search(n)]
+        # "Nếu được 0 điểm tại một trong các chỉ tiêu trên, sẽ không đánh giá…": the engine
+        # rejects on a 0-point choice in the section; nobody has anything to declare.
+        zero_notes = [n for n in knockout_notes if ZERO_POINTS_RE.search(n)]
+        if zero_notes:
+            section["knockout_rule"] = {"when": "zero_points", "text": "\n".join(zero_notes)}
+            knockout_notes = [n for n in knockout_notes if n not in zero_notes]
         for criterion in section_criteria if knockout_notes else ():
             criterion["knockout"] = True
             joined = "\n".join(knockout_notes)

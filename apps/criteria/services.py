@@ -18,7 +18,9 @@ def sheet_spec(*, sheet: Sheet) -> engine.SheetSpec:
     """The engine's view of a stored sheet: criteria in printed order with their options.
 
     Invariant: one `CriterionSpec` per stored criterion, options numbered as stored, points and
-    markers exactly as stored (use `selectors.sheet_get` to fetch it in a few queries).
+    markers exactly as stored (after errata), and an option `rejects` exactly when the data ties a
+    knock-out to it (`Option.knockout_rule`; the loader puts a section's `zero_points` rule on
+    each 0-point option of the section). Use `selectors.sheet_get` to fetch it in few queries.
     """
     criteria = []
     for criterion in sheet.criteria.all():
@@ -35,7 +37,12 @@ def sheet_spec(*, sheet: Sheet) -> engine.SheetSpec:
                 part=criterion.part,
                 max_points=criterion.max_points,
                 options=tuple(
-                    engine.OptionSpec(number=o.number, points=o.points, min_star=o.min_star)
+                    engine.OptionSpec(
+                        number=o.number,
+                        points=o.points,
+                        min_star=o.min_star,
+                        rejects=bool(o.knockout_rule),
+                    )
                     for o in criterion.options.all()
                 ),
                 knockout=criterion.knockout,

@@ -32,7 +32,7 @@ PANEL_FILTERS: dict[str, dict[str, str]] = {
 # products and dossiers by creation, certificates by validity).
 DATE_FIELDS = ("from", "to")
 DATE_LAYERS = ("products", "dossiers", "certificates")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits only
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ jurisdiction and preconditions again and raise `ApplicationError` on refusal).
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.parsing import InvalidInput, parse_optional_int
 from apps.geo.models import AdminUnit
 
 from . import selectors, services
@@ -74,7 +76,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .exclude(status=DossierStatus.DRAFT)
         .order_by(F("commune_deadline").asc(nulls_last=True), "-updated_at")
     )
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # ASCII digits only (int() would read "١٢" as 12); like the filters, a bad page number is
+    # ignored (the first page), and a page past the end shows the last one.
+    try:
+        page_number = parse_optional_int(
+            request.GET.get("page"), field="page", default=1, minimum=1,
+            maximum=settings.OCOP_MAX_OFFSET // PAGE_SIZE,
+        )
+    except InvalidInput:
+        page_number = 1
+    page = Paginator(dossiers, PAGE_SIZE).get_page(page_number)
     holidays = set(PublicHoliday.objects.values_list("day", flat=True))
     rows = []
     for d in page.object_list:

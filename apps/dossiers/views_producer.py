@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError
+from apps.core.parsing import AsciiIntegerFormField, parse_ascii_int
 from apps.criteria import engine
 from apps.criteria.selectors import sheet_get
 from apps.criteria.services import sheet_evaluate
@@ -135,7 +136,7 @@ class UploadForm(forms.Form):
     annex_type = forms.ChoiceField(label=gettext_lazy("Annex type"), choices=AnnexType.choices)
     criterion_code = forms.CharField(label=gettext_lazy("Criterion (optional)"), required=False, max_length=16)
     title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=200)
-    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    replaces = AsciiIntegerFormField(required=False, min_value=1, widget=forms.HiddenInput())
 
 
 @login_required
@@ -168,8 +169,10 @@ def dossier_edit(request, dossier_id: int, step: str):
         context["form"] = form
     elif step == "criteria":
         if request.method == "POST":
-            choices = {k[len("c:"):]: int(v) for k, v in request.POST.items() if k.startswith("c:") and v.isdigit()}
             try:
+                # ASCII digits only (str.isdigit() lets "²" reach int()); empty = unanswered
+                choices = {k[len("c:"):]: parse_ascii_int(v, field=k, minimum=0, maximum=1000)
+                           for k, v in request.POST.items() if k.startswith("c:") and v.strip()}
                 services.dossier_self_assess(dossier_id=dossier.pk, actor=request.user, choices=choices)
                 messages.success(request, _("Saved."))
                 return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")

@@ -1,8 +1,6 @@
 """Writes of the evaluation context: rounds and councils, assignment, conflicts of interest,
 members' scorecards, and the council's result. Every rule is enforced here, not in the pages."""
 
-import json
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -304,18 +302,15 @@ def field_visit_record(*, assignment_id: int, adviser: User, visited_on, locatio
                        summary: str = "") -> FieldVisit:
     """Record a field visit at the production site: its date, where it took place (a point inside
     the pilot province) and findings per criterion of the dossier's sheet."""
-    from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
-
+    from apps.core.parsing import InvalidInput, parse_geojson_geometry
     from apps.geo.selectors import units_at
 
     assignment = _assignment_for_adviser(assignment_id, adviser)
-    try:
-        point = GEOSGeometry(json.dumps(location)) if isinstance(location, dict) else None
-    except (GEOSException, ValueError, TypeError):
-        point = None
-    if not isinstance(point, Point):
-        raise _error(ErrorCode.INVALID, _("Send the location as a GeoJSON point."), key="location")
-    point.srid = 4326
+    try:  # empty points refused, a height dropped (apps.core.parsing)
+        point = parse_geojson_geometry(location, field="location", types=("Point",))
+    except InvalidInput:
+        raise _error(ErrorCode.INVALID, _("Send the location as a GeoJSON point."),
+                     key="location") from None
     if units_at(lon=point.x, lat=point.y) is None:
         raise _error(ErrorCode.INVALID, _("This location is outside every administrative unit."), key="location")
     codes = set(assignment.dossier.sheet.criteria.values_list("code", flat=True))

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.parsing import InvalidInput, parse_ascii_int
 from apps.criteria import engine
 
 from . import selectors, services
@@ -161,9 +162,11 @@ class _ScoreInput:
         )
         for key, value in data.items():
             if key.startswith("c:"):
-                try:
-                    found.choices[key[2:]] = int(value)
-                except ValueError:
+                try:  # ASCII digits only: int() would take "١٢" as 12
+                    found.choices[key[2:]] = parse_ascii_int(
+                        value, field=key, minimum=0, maximum=1000
+                    )
+                except InvalidInput:
                     found.bad_choices.append(key[2:])
             elif key.startswith("comment:"):
                 found.comments[key[8:]] = value.strip()
@@ -325,8 +328,8 @@ def progress(request: HttpRequest, council_id: int) -> HttpResponse:
 
 def _int_or_none(value) -> int | None:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return parse_ascii_int(value, field="id", minimum=1)
+    except InvalidInput:
         return None
 
 

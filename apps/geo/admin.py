@@ -1,10 +1,12 @@
 from django.contrib.gis import admin
 
 from .models import AdminUnit, AdminUnitSuccession, BoundarySource
+from .widgets import OfflineMapWidget
 
 
 @admin.register(AdminUnit)
 class AdminUnitAdmin(admin.GISModelAdmin):
+    gis_widget = OfflineMapWidget  # vendored OpenLayers, no inline script, no OSM tiles
     list_display = ("code", "full_name", "level", "unit_type", "parent", "valid_from", "valid_to")
     list_filter = ("level", "unit_type", "valid_to")
     search_fields = ("code", "name", "full_name")

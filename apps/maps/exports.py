@@ -25,6 +25,7 @@ asking for narrower filters (nothing is truncated silently).
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import os
 import re
@@ -362,6 +363,53 @@ def _inline_assets() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>\n"
 
 
+# The tooltip and popup of each feature, built as DOM nodes with `textContent`: folium's own
+# GeoJsonTooltip/GeoJsonPopup put the property values into `innerHTML`, so a producer naming a
+# product `<img src=x onerror=…>` would run script in the browser of whoever opens the file.
+_SAFE_DETAIL_JS = """
+    function (layer) {
+      let div = L.DomUtil.create("div");
+      let fields = {{ this.fields | tojson }};
+      let aliases = {{ this.aliases | tojson }};
+      let text = (v) => v === null || v === undefined ? ""
+        : (typeof v === "object" ? JSON.stringify(v) : String(v));
+      let table = L.DomUtil.create("table", "", div);
+      fields.forEach((field, i) => {
+        let row = table.insertRow();
+        {% if this.labels %}
+        let th = document.createElement("th");
+        th.textContent = aliases[i];
+        row.appendChild(th);
+        {% endif %}
+        row.insertCell().textContent = text(layer.feature.properties[field]);
+      });
+      return div;
+    }
+"""
+
+
+def _safe_details():
+    """folium's GeoJsonTooltip and GeoJsonPopup with the text-only template above."""
+    import folium
+    from folium.template import Template
+
+    class SafeGeoJsonTooltip(folium.GeoJsonTooltip):
+        _template = Template(
+            "{% macro script(this, kwargs) %}{{ this._parent.get_name() }}.bindTooltip("
+            + _SAFE_DETAIL_JS
+            + ", {{ this.tooltip_options | tojavascript }});{% endmacro %}"
+        )
+
+    class SafeGeoJsonPopup(folium.GeoJsonPopup):
+        _template = Template(
+            "{% macro script(this, kwargs) %}{{ this._parent.get_name() }}.bindPopup("
+            + _SAFE_DETAIL_JS
+            + ", {{ this.popup_options | tojavascript }});{% endmacro %}"
+        )
+
+    return SafeGeoJsonTooltip, SafeGeoJsonPopup
+
+
 def html_map(layer: Layer, ctx: LayerContext, rows: list[list], meta: ExportMeta) -> str:
     """A folium map of the rows as one HTML file that needs nothing else: Leaflet's script and
     stylesheet (vendored, apps/core/static/vendor/leaflet) are inlined, no basemap unless
@@ -407,13 +455,14 @@ def html_map(layer: Layer, ctx: LayerContext, rows: list[list], meta: ExportMeta
             return {"color": colour, "fillColor": colour, "weight": 1.5, "fillOpacity": 0.35}
 
         shown = [n for n in names if n != "is_demo"][:12]
+        SafeTooltip, SafePopup = _safe_details()
         folium.GeoJson(
             data,
             name=meta.title(),
             style_function=style,
             marker=folium.CircleMarker(radius=6, fill=True),
-            tooltip=folium.GeoJsonTooltip(fields=[label]) if label else None,
-            popup=folium.GeoJsonPopup(fields=shown),
+            tooltip=SafeTooltip(fields=[label]) if label else None,
+            popup=SafePopup(fields=shown),
         ).add_to(fmap)
         bounds = _bounds(data["features"])
         if bounds:
@@ -441,7 +490,34 @@ def html_map(layer: Layer, ctx: LayerContext, rows: list[list], meta: ExportMeta
     page = page.replace("<head>", "<head>\n" + _inline_assets(), 1)
     if re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page):
         raise RuntimeError("the HTML map would load an outside resource")
-    return page
+    return page.replace("<head>", "<head>\n" + _content_security_policy(page), 1)
+
+
+def _content_security_policy(page: str) -> str:
+    """A <meta> Content-Security-Policy for the standalone map, which is opened from disk (no
+    header): only the page's own scripts run (by their SHA-256, so an `on…` attribute or a
+    script that text smuggled in would not), and nothing is fetched but the basemap's tiles."""
+    bodies = re.findall(r"<script(?:\s[^>]*)?>(.*?)</script>", page, flags=re.S)
+    # Browsers hash the text as parsed: line ends normalised to \n.
+    hashes = sorted(
+        {
+            "'sha256-%s'"
+            % base64.b64encode(
+                hashlib.sha256(re.sub(r"\r\n?", "\n", body).encode()).digest()
+            ).decode()
+            for body in bodies
+        }
+    )
+    images = ["data:", "blob:"]
+    if settings.OCOP_BASEMAP_URL:
+        from ocop_gis.settings.base import _csp_origin
+
+        images.append(_csp_origin(settings.OCOP_BASEMAP_URL))
+    policy = (
+        f"default-src 'none'; script-src {' '.join(hashes)}; style-src 'unsafe-inline'; "
+        f"img-src {' '.join(images)}; base-uri 'none'; form-action 'none'"
+    )
+    return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">\n'
 
 
 def _bounds(features: list[dict]):

@@ -268,7 +268,7 @@ def _rfc7946(geom: Expression, geometry_type: str) -> Expression:
 
 
 # --- parsing -------------------------------------------------------------------------------
-_INT = re.compile(r"^-?\d{1,9}$")
+_INT = re.compile(r"-?[0-9]{1,9}\Z")  # ASCII digits only: `\d` also matches "١٢"
 
 
 def parse_param(param: Param, raw: str) -> Any:
@@ -312,7 +312,7 @@ def parse_param(param: Param, raw: str) -> Any:
 
 def _safe_date(raw: str) -> date | None:
     """A YYYY-MM-DD date, or None if it is malformed or impossible (2025-02-30)."""
-    if not re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
         return None
     try:
         return parse_date(raw)
@@ -685,7 +685,7 @@ AREAS = Layer(
 
 # --- dossiers ------------------------------------------------------------------------------
 def _round_filter(qs: QuerySet, value: str) -> QuerySet:
-    match = re.match(r"^(\d{4})(?:-(\d{1,2}))?$", value)
+    match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{1,2}))?", value)
     if not match:
         raise LayerParamError("round", _("round must be YYYY-N (e.g. 2026-1) or a year."))
     qs = qs.filter(round_year=int(match.group(1)))

@@ -4,9 +4,9 @@ the exports)."""
 from dataclasses import dataclass
 
 import orjson
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.parsing import parse_optional_int
 
 from .layers import Layer, LayerContext, layer_features
 
@@ -34,22 +34,13 @@ class FeaturePage:
 
 def parse_paging(params, *, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> tuple[int, int]:
     """`limit` and `offset` from the query string; a limit above the maximum is lowered to it
-    (as OGC API - Features requires), anything unparsable is a 400."""
-
-    def number(name: str, fallback: int) -> int:
-        raw = params.get(name)
-        if raw in (None, ""):
-            return fallback
-        if not str(raw).isdigit():
-            raise ApplicationError(
-                ErrorCode.INVALID, _("“%(name)s” must be a whole number ≥ 0.") % {"name": name}, extra={"key": name}
-            )
-        return int(raw)
-
-    limit = number("limit", default)
-    if limit < 1:
-        raise ApplicationError(ErrorCode.INVALID, _("“limit” must be at least 1."), extra={"key": "limit"})
-    return min(limit, maximum), number("offset", 0)
+    (as OGC API - Features requires), anything unparsable (non-ASCII digits included) or an
+    offset beyond `OCOP_MAX_OFFSET` is a 400 naming the parameter."""
+    limit = parse_optional_int(params.get("limit"), field="limit", default=default, minimum=1)
+    offset = parse_optional_int(
+        params.get("offset"), field="offset", default=0, minimum=0, maximum=settings.OCOP_MAX_OFFSET
+    )
+    return min(limit, maximum), offset
 
 
 def layer_page(layer: Layer, ctx: LayerContext, params, *, limit: int, offset: int) -> FeaturePage:

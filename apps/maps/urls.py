@@ -13,7 +13,7 @@ from . import views
 app_name = "maps"
 
 _LAYER = r"(?P<layer_id>[a-z0-9][a-z0-9-]{0,59})"
-_ZXY = r"(?P<z>-?\d{1,3})/(?P<x>-?\d{1,9})/(?P<y>-?\d{1,9})\.pbf"
+_ZXY = r"(?P<z>-?[0-9]{1,3})/(?P<x>-?[0-9]{1,9})/(?P<y>-?[0-9]{1,9})\.pbf"
 _FMT = r"(?P<fmt>[A-Za-z0-9]{1,10})"
 
 urlpatterns = [

@@ -3,10 +3,10 @@
 Every resource answers JSON (on `f=json` or an Accept header naming JSON, and by default) and a
 plain HTML page (on `f=html` or an Accept header preferring text/html). Links are absolute:
 QGIS and GDAL do not resolve relative links. Authentication: HTTP Basic, `Authorization: Token
-…` (DRF tokens, see `TokenApi`) or the browser session; an anonymous request for a signed-in
-collection gets 401 with `WWW-Authenticate: Basic`, so QGIS and GDAL ask for credentials.
-Features are read through the map-layer registry (apps/maps/layers.py) and serialised with
-orjson, the geometry text coming from the database as is.
+…` (API tokens, kept as SHA-256 digests: see `TokenApi`) or the browser session; an anonymous
+request for a signed-in collection gets 401 with `WWW-Authenticate: Basic`, so QGIS and GDAL
+ask for credentials. Features are read through the map-layer registry (apps/maps/layers.py)
+and serialised with orjson, the geometry text coming from the database as is.
 """
 
 from __future__ import annotations
@@ -19,20 +19,22 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.authentication import (
-    BasicAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.authentication import ApiTokenAuthentication
+from apps.accounts.models import ApiToken
+from apps.accounts.selectors import api_token_active
+from apps.accounts.services import api_token_create, api_token_revoke
 from apps.core.api.errors import ApplicationError
 from apps.core.api.geojson import ORJSONRenderer
 from apps.core.http import cached_response
+from apps.core.parsing import is_ascii_digits
 from apps.maps.layers import (
     layer_features,
     layer_property_names,
@@ -96,9 +98,9 @@ def _exception_response(exc: OgcError) -> HttpResponse:
 
 
 def authenticate(request):
-    """The user from HTTP Basic, a DRF token or the session; None when anonymous. Wrong
+    """The user from HTTP Basic, an API token or the session; None when anonymous. Wrong
     credentials are a 401 (never silently anonymous)."""
-    for backend in (BasicAuthentication(), TokenAuthentication()):
+    for backend in (BasicAuthentication(), ApiTokenAuthentication()):
         try:
             result = backend.authenticate(request)
         except exceptions.AuthenticationFailed as exc:
@@ -514,7 +516,7 @@ def item(request, collection_id: str, feature_id: str):
         _("No feature %(id)s in %(collection)s, or it is outside your jurisdiction.")
         % {"id": feature_id[:20], "collection": found.id},
     )
-    if not feature_id.isdigit() or len(feature_id) > 18:
+    if not is_ascii_digits(feature_id) or len(feature_id) > 18:  # not str.isdigit(): "²", "١٢"
         raise not_found
     layer, ctx = found.layer, found.context(request.ogc_user)
     # Straight from the layer's base rows, so a feature listed under any filter (e.g. an old
@@ -560,31 +562,46 @@ def item(request, collection_id: str, feature_id: str):
 
 # --- API token for GIS clients -------------------------------------------------------------
 class TokenApi(APIView):
-    """`GET` your API token (null when none), `POST` creates it (or returns the existing one),
-    `DELETE` revokes it. Send it as `Authorization: Token <key>` (GDAL: `GDAL_HTTP_HEADERS`)."""
+    """`POST` creates your API token (revoking the previous one) and returns its key, this once
+    only; `GET` shows the active token's prefix and dates (never the key: only its SHA-256 is
+    stored); `DELETE` revokes it. Send it as `Authorization: Token <key>` (GDAL:
+    `GDAL_HTTP_HEADERS`). A token cannot create its successor: POST needs the password (HTTP
+    Basic) or the browser session."""
 
-    authentication_classes = [BasicAuthentication, TokenAuthentication, SessionAuthentication]
+    authentication_classes = [BasicAuthentication, ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     renderer_classes = [ORJSONRenderer]
 
     @staticmethod
-    def _body(token: Token | None) -> dict:
+    def _info(token: ApiToken | None) -> dict | None:
+        if token is None:
+            return None
         return {
-            "token": token.key if token else None,
-            "header": f"Authorization: Token {token.key}" if token else None,
+            "prefix": token.prefix,
+            "created": token.created.isoformat(),
+            "last_used": token.last_used.isoformat() if token.last_used else None,
         }
 
+    @staticmethod
+    def _no_store(response: Response) -> Response:
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        response = Response(self._body(Token.objects.filter(user=request.user).first()))
-        response["Cache-Control"] = "no-store"
-        return response
+        return self._no_store(Response({"token": self._info(api_token_active(user=request.user))}))
 
+    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        token, created = Token.objects.get_or_create(user=request.user)
-        response = Response(self._body(token), status=201 if created else 200)
-        response["Cache-Control"] = "no-store"
-        return response
+        if isinstance(request.successful_authenticator, ApiTokenAuthentication):
+            raise exceptions.PermissionDenied(
+                _("A token cannot create a new token: sign in with your password.")
+            )
+        token, key = api_token_create(user=request.user)
+        body = {"key": key, "header": f"Authorization: Token {key}", "token": self._info(token)}
+        return self._no_store(Response(body, status=201))
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        api_token_revoke(user=request.user)
         return Response(status=204)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.gis import admin
 
 from apps.core.api.errors import ApplicationError
+from apps.geo.widgets import OfflineMapWidget
 
 from .models import Producer, ProductionArea
 from .services import PRODUCER_FIELDS, area_hectares, producer_locate
@@ -46,6 +47,7 @@ class ProductionAreaAdminForm(forms.ModelForm):
 @admin.register(Producer)
 class ProducerAdmin(admin.GISModelAdmin):
     form = ProducerAdminForm
+    gis_widget = OfflineMapWidget  # vendored OpenLayers, no inline script, no OSM tiles
     list_display = ("name", "legal_type", "registration_number", "commune", "province", "is_demo")
     list_filter = ("legal_type", "is_demo")
     search_fields = ("name", "registration_number", "commune__name")
@@ -62,6 +64,7 @@ class ProducerAdmin(admin.GISModelAdmin):
 @admin.register(ProductionArea)
 class ProductionAreaAdmin(admin.GISModelAdmin):
     form = ProductionAreaAdminForm
+    gis_widget = OfflineMapWidget
     list_display = ("name", "producer", "kind", "area_ha")
     list_filter = ("kind",)
     search_fields = ("name", "producer__name")

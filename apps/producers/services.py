@@ -4,7 +4,9 @@ Location rule: a producer's `commune` and `province` always come from its `locat
 boundaries in force on the day of saving (`apps.geo.selectors.units_at`), and the point must lie
 in a commune of the pilot province (`settings.OCOP_PILOT_PROVINCE_CODE`).
 
-Area rule: a production area's geometry must be valid as sent (no silent repair), and its
+Area rule: a production area's geometry must be valid as sent (no silent repair: a
+self-intersecting ring is a 400 with GEOS's reason), non-empty, inside Viet Nam's extent
+(`settings.OCOP_VIETNAM_BBOX`), 2-D (a third coordinate is dropped), and its
 `area_ha` is computed here, never taken from the client. Areas are measured in EPSG:32648
 (WGS 84 / UTM zone 48N), see `AREA_SRID`.
 """
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.parsing import check_in_vietnam, drop_z
 from apps.geo.choices import Level
 from apps.geo.models import AdminUnit
 from apps.geo.selectors import units_at
@@ -234,6 +237,9 @@ def production_area_create(
     geom = _as_multipolygon(geom)
     if geom.empty:
         raise invalid_input("geometry", _("The geometry is empty."))
+    # Heights (a GPS receiver's third coordinate) are dropped: the column is 2-D.
+    geom = _as_multipolygon(drop_z(geom))
+    check_in_vietnam(geom, field="geometry")
     if not geom.valid:
         raise invalid_input(
             "geometry",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 GTIN_LENGTHS = (8, 12, 13, 14)
 VIETNAM_PREFIX = "893"
 # AI (10) batch/lot: up to 20 characters of GS1 AI encodable character set 82.
-LOT_REGEX = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$")
+LOT_REGEX = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}\Z")  # \Z: no trailing newline
 
 
 def gtin_check_digit(body: str) -> int:

@@ -152,6 +152,33 @@ class ScanBuffer:
 buffer = ScanBuffer()
 
 
+def location_report_kept(*, lon: float, lat: float, client_key: str = "") -> bool:
+    """Whether a consumer's location report counts in the analytics. Dropped: a position outside
+    Viet Nam (`OCOP_VIETNAM_BBOX`: the products are sold here, a report from elsewhere is a
+    spoof or a broken device), and any report beyond `OCOP_SCAN_LOCATION_PER_MINUTE` from the
+    same client in the current minute (faster than a person scans codes). `client_key` is an
+    opaque hash of the client's address, counted in the cache for a minute and never stored."""
+    from django.core.cache import cache
+
+    from apps.core.parsing import in_vietnam
+
+    if not in_vietnam(lon, lat):
+        return False
+    if not client_key:
+        return True
+    window = int(time.time() // 60)
+    key = f"ocop:scan-location:{client_key}:{window}"
+    if cache.add(key, 1, timeout=120):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=120)
+            count = 1
+    return count <= settings.OCOP_SCAN_LOCATION_PER_MINUTE
+
+
 def scan_record(
     *,
     product_id: int,

@@ -104,9 +104,11 @@ def _public(cert: Certificate | None, code: str) -> PublicProduct | None:
 
 
 def public_lot(*, product: Product, lot_number: str):
+    """The lot `lot_number` of `product` if its producer published it (else None: the resolver
+    answers 404 exactly as for a lot that does not exist)."""
     from apps.traceability.models import Lot
 
-    return Lot.objects.filter(product=product, lot_number=lot_number).first()
+    return Lot.objects.published().filter(product=product, lot_number=lot_number).first()
 
 
 def _geojson(qs, field: str) -> str | None:

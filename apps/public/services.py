@@ -25,7 +25,7 @@ from apps.products.models import Product
 
 from .choices import ScanChannel
 from .models import BuyLink, ProductPage, ProductPhoto
-from .scanlog import scan_record
+from .scanlog import location_report_kept, scan_record
 from .selectors import editable_products
 
 logger = logging.getLogger(__name__)
@@ -278,10 +278,20 @@ def product_photo_delete(*, product_id: int, photo_id: int, actor: User) -> None
 
 # --- a consumer's shared location ---------------------------------------------------------------
 def scan_location_share(
-    *, code: str = "", gtin: str = "", lot_number: str = "", lon, lat, user_agent: str
-) -> None:
+    *,
+    code: str = "",
+    gtin: str = "",
+    lot_number: str = "",
+    lon,
+    lat,
+    user_agent: str,
+    client_key: str = "",
+) -> bool:
     """Record that a consumer looking at a product's page shared their approximate position.
-    The position is rounded to 0.1° before it is kept; the request's address is not kept."""
+    The position is rounded to 0.1° before it is kept; the request's address is not kept.
+    Reports outside Viet Nam, or from one client (`client_key`, an opaque hash of its address)
+    faster than a person scans, are dropped (`scanlog.location_report_kept`). Returns whether
+    the report was kept."""
     from .selectors import public_lot, public_product_by_code, public_product_by_gtin
 
     try:
@@ -302,6 +312,8 @@ def scan_location_share(
         raise _error(
             ErrorCode.NOT_FOUND, _("This code is not a registered OCOP product."), key="code"
         )
+    if not location_report_kept(lon=lon, lat=lat, client_key=client_key):
+        return False
     lot = public_lot(product=public.product, lot_number=lot_number) if lot_number else None
     scan_record(
         product_id=public.product.pk,
@@ -313,3 +325,4 @@ def scan_location_share(
         lon=lon,
         lat=lat,
     )
+    return True

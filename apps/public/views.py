@@ -39,8 +39,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.throttling import rate_limit_hit
 from apps.certificates.choices import REVOCATION_GROUND_TEXT, PublicStatus
 from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.parsing import parse_id, parse_optional_int
 from apps.geo.attribution import MAP_ATTRIBUTIONS
 from apps.products.gs1 import gtin_normalise, validate_lot
 
@@ -263,13 +265,10 @@ def _resolve(request, public: PublicProduct, *, gtin: str, lot_number: str | Non
         )
         return _public_cache(response)
 
-    scan_record(
-        product_id=public.product.pk,
-        lot_id=lot.pk if lot else None,
-        user_agent=request.headers.get("User-Agent", ""),
-        certificate_status=public.status,
-        is_demo=public.certificate.is_demo,
-    )
+    # A scan is recorded while the client stays within OCOP_RATE_SCAN; beyond it the page is
+    # still served (it may come from a shared cache anyway) but the log is not flooded.
+    if rate_limit_hit(request, scope="scan", rate=settings.OCOP_RATE_SCAN) is None:
+        _record_scan(request, public, lot)
     link_type = _link_type(request)
     if link_type == LINK_CERTIFICATION:
         response = _certificate_page(request, public)
@@ -279,6 +278,16 @@ def _resolve(request, public: PublicProduct, *, gtin: str, lot_number: str | Non
         response = _product_page(request, public, lot=lot, gtin=gtin)
     response["Link"] = _linkset_header(anchor)
     return _public_cache(response)
+
+
+def _record_scan(request, public: PublicProduct, lot) -> None:
+    scan_record(
+        product_id=public.product.pk,
+        lot_id=lot.pk if lot else None,
+        user_agent=request.headers.get("User-Agent", ""),
+        certificate_status=public.status,
+        is_demo=public.certificate.is_demo,
+    )
 
 
 def _lot_page(request, public: PublicProduct, lot) -> HttpResponse:
@@ -454,7 +463,7 @@ def manage_edit(request, product_id: int):
             elif action == "link-delete":
                 services.buy_link_delete(
                     product_id=product.pk,
-                    link_id=int(request.POST.get("link_id") or 0),
+                    link_id=parse_id(request.POST.get("link_id"), field="link_id"),
                     actor=request.user,
                 )
             elif action == "photo-add":
@@ -472,7 +481,7 @@ def manage_edit(request, product_id: int):
             elif action == "photo-delete":
                 services.product_photo_delete(
                     product_id=product.pk,
-                    photo_id=int(request.POST.get("photo_id") or 0),
+                    photo_id=parse_id(request.POST.get("photo_id"), field="photo_id"),
                     actor=request.user,
                 )
             else:
@@ -568,10 +577,10 @@ def qr_code(request, product_id: int, fmt: str):
 
 
 def _int(request, name: str, default: int, low: int, high: int) -> int:
-    try:
-        return max(low, min(int(request.GET.get(name, default)), high))
-    except ValueError:
-        return default
+    """An ASCII whole number from the query string, clamped to [low, high]; anything else is a
+    400 (apps.core.parsing)."""
+    value = parse_optional_int(request.GET.get(name), field=name, default=default)
+    return max(low, min(value, high))
 
 
 def _ascii(value: str) -> str:
@@ -604,8 +613,7 @@ def label_sheet(request, product_id: int):
 @require_GET
 def scans_page(request):
     """Where and when the user's (producer) or jurisdiction's (officers) codes are scanned."""
-    product_id = request.GET.get("product")
-    product_id = int(product_id) if product_id and product_id.isdigit() else None
+    product_id = parse_optional_int(request.GET.get("product"), field="product", minimum=1)
     days = _int(request, "days", 90, 1, 730)
     summary = scan_summary(user=request.user, product_id=product_id, days=days)
     peak = max([d["scans"] for d in summary["daily"]] or [1])

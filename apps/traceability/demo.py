@@ -91,6 +91,9 @@ def seed_traceability() -> dict[str, int]:
 
     existing = Lot.objects.filter(is_demo=True, lot_number=DEMO_LOT).first()
     if existing is not None:
+        if not existing.published:  # the demo's QR codes and README links point at it
+            existing.published = True
+            existing.save(update_fields=["published", "updated_at"])
         return {"lots": 1, "events": existing.events.count(), "created": 0}
     product = (
         Product.objects.select_related("producer")
@@ -106,6 +109,7 @@ def seed_traceability() -> dict[str, int]:
         product_id=product.pk,
         lot_number=DEMO_LOT,
         is_demo=True,
+        published=True,  # the demo's public trace page (README: /01/…/10/DEMO-2026-001)
         production_date=today - timedelta(days=18),
         expiry_date=today + timedelta(days=365),
         quantity=Decimal("2000"),

@@ -2,6 +2,7 @@
 products without one, under a URI of this site; their traceability events (EPCIS ObjectEvent
 semantics: what, when, where, why, who) and the audit trail of every change."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -16,7 +17,20 @@ from .choices import DEFAULT_TIME_ZONE_OFFSET, BizStep, ChangeAction, Dispositio
 TIME_ZONE_OFFSET_REGEX = r"^[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)$"
 
 
+def new_public_id() -> str:
+    """A lot's public identifier: 22 URL-safe characters, 128 random bits (not guessable from
+    another lot's, unlike the sequential primary key)."""
+    return secrets.token_urlsafe(16)
+
+
+PUBLIC_ID_REGEX = r"[A-Za-z0-9_-]{22}"
+
+
 class LotQuerySet(models.QuerySet):
+    def published(self) -> "LotQuerySet":
+        """Lots anyone may see: the ones their producer published."""
+        return self.filter(published=True)
+
     def for_user(self, user) -> "LotQuerySet":
         """Lots `user` may see: by the jurisdiction of the product's producer (its commune and
         province); producer accounts see the lots of the producers they are linked to."""
@@ -34,6 +48,17 @@ class Lot(models.Model):
         "products.Product", on_delete=models.PROTECT, related_name="lots", verbose_name=_("product")
     )
     lot_number = models.CharField(_("lot number"), max_length=20, validators=[validate_lot])
+    # The public trace page, its image and QR codes use this, never the sequential `pk`.
+    public_id = models.CharField(
+        _("public identifier"), max_length=22, unique=True, default=new_public_id, editable=False
+    )
+    # Unpublished lots (the default) are seen only by the producer and the officers in
+    # jurisdiction: the public trace page, the GS1 resolver and the lot's image answer 404.
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Show the lot's public trace page (and resolve its QR code)."),
+    )
     production_date = models.DateField(_("production date"), null=True, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     quantity = models.DecimalField(

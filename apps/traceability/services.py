@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode, not_found
 from apps.core.files import stored_file_delete, stored_file_or_cleanup, upload_check
+from apps.core.parsing import is_ascii_digits
 from apps.geo.selectors import units_at
 from apps.producers.services import full_clean_or_invalid, invalid_input
 from apps.products.gs1 import gtin_check_digit
@@ -173,8 +174,17 @@ def _check_lot(lot: Lot) -> None:
 
 
 @transaction.atomic
-def lot_create(*, actor, product_id: int, lot_number: str, is_demo: bool = False, **fields) -> Lot:
-    """Register a lot of one of the actor's producer's products."""
+def lot_create(
+    *,
+    actor,
+    product_id: int,
+    lot_number: str,
+    is_demo: bool = False,
+    published: bool = False,
+    **fields,
+) -> Lot:
+    """Register a lot of one of the actor's producer's products. A new lot is unpublished (no
+    public page) unless `published` says otherwise; see `lot_publish`."""
     product = (
         Product.objects.for_user(actor).select_related("producer").filter(pk=product_id).first()
     )
@@ -184,7 +194,14 @@ def lot_create(*, actor, product_id: int, lot_number: str, is_demo: bool = False
     unknown = set(fields) - set(LOT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown lot fields: {sorted(unknown)}")
-    lot = Lot(product=product, lot_number=lot_number, created_by=actor, is_demo=is_demo, **fields)
+    lot = Lot(
+        product=product,
+        lot_number=lot_number,
+        created_by=actor,
+        is_demo=is_demo,
+        published=published,
+        **fields,
+    )
     _check_lot(lot)
     lot.save()
     _record(
@@ -211,6 +228,24 @@ def lot_update(*, actor, lot_id: int, **fields) -> Lot:
     if changes:
         lot.save(update_fields=[*fields, "updated_at"])
         _record(actor=actor, lot=lot, action=ChangeAction.LOT_UPDATED, changes=changes)
+    return lot
+
+
+@transaction.atomic
+def lot_publish(*, actor, lot_id: int, published: bool) -> Lot:
+    """Put the lot's public trace page online (`published=True`) or take it offline. Until it
+    is published, the trace page, the GS1 Digital Link resolver (`/01/{gtin}/10/{lot}`) and the
+    lot's public image answer 404. Recorded in the audit trail."""
+    lot = _lot_for_write(actor, lot_id)
+    if lot.published != published:
+        _record(
+            actor=actor,
+            lot=lot,
+            action=ChangeAction.LOT_UPDATED,
+            changes={"published": [lot.published, published]},
+        )
+        lot.published = published
+        lot.save(update_fields=["published", "updated_at"])
     return lot
 
 
@@ -285,7 +320,10 @@ def _offset_text(moment: datetime) -> str:
 
 def _check_gln(key: str, value: str) -> None:
     if value and (
-        len(value) != 13 or not value.isdigit() or int(value[-1]) != gtin_check_digit(value[:-1])
+        # ASCII digits only: str.isdigit() accepts "²", on which int() fails
+        len(value) != 13
+        or not is_ascii_digits(value)
+        or int(value[-1]) != gtin_check_digit(value[:-1])
     ):
         raise invalid_input(
             key,

@@ -12,12 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError
 from apps.core.files import file_response
+from apps.core.parsing import parse_id
 from apps.products.models import Product
 
 from . import services
@@ -94,33 +94,48 @@ def lot_trace_response(request, lot: Lot) -> HttpResponse:
 
 
 @require_GET
-def public_lot(request, lot_id: int):
-    return lot_trace_response(request, get_object_or_404(Lot, pk=lot_id))
+def public_lot(request, public_id: str):
+    """The public trace page, by the lot's random public id; unpublished lots are a 404."""
+    lot = get_object_or_404(Lot.objects.published(), public_id=public_id)
+    return lot_trace_response(request, lot)
 
 
 @require_GET
 def public_lot_by_product(request, product_id: int, lot_number: str):
-    """The fallback identifier of lots of products without a GTIN (see apps.traceability.epcis)."""
+    """The fallback identifier of lots of products without a GTIN (see apps.traceability.epcis).
+    Published lots only, as the GS1 resolver."""
     return lot_trace_response(
-        request, get_object_or_404(Lot, product_id=product_id, lot_number=lot_number)
+        request,
+        get_object_or_404(Lot.objects.published(), product_id=product_id, lot_number=lot_number),
     )
 
 
-@require_GET
-@cache_control(public=True, max_age=3600)
-def public_lot_image(request, lot_id: int):
-    lot = get_object_or_404(Lot, pk=lot_id)
+def _image_response(lot: Lot, *, public: bool) -> HttpResponse:
     if not lot.image_storage_name:
         raise Http404("No image")
     response = file_response(
         storage_name=lot.image_storage_name,
-        filename=f"lot-{lot.pk}",
+        filename=f"lot-{lot.public_id}",
         content_type=lot.image_content_type,
         as_attachment=False,
     )
-    response["Cache-Control"] = "public, max-age=3600"
-    response["Cross-Origin-Resource-Policy"] = "same-site"
+    if public:
+        response["Cache-Control"] = "public, max-age=3600"
+        response["Cross-Origin-Resource-Policy"] = "same-site"
     return response
+
+
+@require_GET
+def public_lot_image(request, public_id: str):
+    lot = get_object_or_404(Lot.objects.published(), public_id=public_id)
+    return _image_response(lot, public=True)
+
+
+@login_required
+@require_GET
+def lot_image(request, lot_id: int):
+    """The lot's image for the users who may see the lot (published or not)."""
+    return _image_response(lot_get(user=request.user, lot_id=lot_id), public=False)
 
 
 # --- producer pages ------------------------------------------------------------------------
@@ -221,7 +236,9 @@ def lot_page(request, lot_id: int):
                     return redirect("traceability:lot", lot_id=lot.pk)
             elif action == "delete_event":
                 services.trace_event_delete(
-                    actor=request.user, lot_id=lot.pk, event_id=int(request.POST.get("event", 0))
+                    actor=request.user,
+                    lot_id=lot.pk,
+                    event_id=parse_id(request.POST.get("event"), field="event"),
                 )
                 messages.success(request, _("Event deleted."))
                 return redirect("traceability:lot", lot_id=lot.pk)
@@ -233,6 +250,17 @@ def lot_page(request, lot_id: int):
                     )
                     messages.success(request, _("Image saved."))
                     return redirect("traceability:lot", lot_id=lot.pk)
+            elif action in ("publish", "unpublish"):
+                services.lot_publish(
+                    actor=request.user, lot_id=lot.pk, published=action == "publish"
+                )
+                messages.success(
+                    request,
+                    _("The lot's public trace page is online.")
+                    if action == "publish"
+                    else _("The lot's public trace page is offline."),
+                )
+                return redirect("traceability:lot", lot_id=lot.pk)
             elif action == "delete_lot":
                 services.lot_delete(actor=request.user, lot_id=lot.pk)
                 messages.success(request, _("Lot deleted."))

@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Max
 from rest_framework.test import APIClient
 
+from apps.criteria.loading import criteria_load
 from apps.criteria.models import Sheet
 
 from .conftest import QD26_SLUG
@@ -84,9 +85,12 @@ def test_a_sheet_is_a_flat_list_of_criteria_in_printed_order(api, django_assert_
         "min_star": 3,
         "blank_points": False,
         "variant": "",
+        "knockout_rule": "",
+        "errata": [],
         "review": False,
         "review_note": "",
     }
+    assert first["errata"] == [] and first["errata_notes"] == []
     story = next(c for c in criteria if c["code"] == "5.2")
     assert story["applies_when"] == {
         "criterion": "5.1",
@@ -220,13 +224,47 @@ def test_a_majority_knockout_rejects_and_a_missing_quorum_withholds_the_star(api
     assert no_quorum["star"] is None and no_quorum["band_star"] == 5
 
 
-def test_sheets_with_values_above_their_maximum_cannot_be_scored_yet(api):
+def test_sheets_with_values_above_their_maximum_cannot_be_scored_without_errata(
+    api, data_copy
+):
+    # the set loaded without its errata file: the printed 13 and 11 exceed their maxima
+    criteria_load(paths=[data_copy(errata=False)])
     for number, key in ((4, "7"), (11, "6.1.1")):
-        response = post(api, {"choices": {}}, f"{BASE}{QD26_SLUG}/sheets/{number}/evaluate/")
+        response = post(api, {"choices": {}}, f"{BASE}TEST-2026/sheets/{number}/evaluate/")
         assert response.status_code == 409
         body = response.json()
         assert body["code"] == "sheet_not_evaluable" and body["extra"]["key"] == key
         assert body["message"].startswith(f"Chưa thể tính điểm phiếu số {number}")
+
+
+def test_sheets_corrected_by_errata_are_scored(api):
+    for number in (4, 11):
+        url = f"{BASE}{QD26_SLUG}/sheets/{number}/evaluate/"
+        body = post(api, {"choices": best_choices(number)}, url).json()
+        assert body["total"] == "100.00" and body["star"] == 5, number
+
+
+def test_the_sheet_shows_errata_and_automatic_knockouts(api):
+    sheet_4 = api.get(f"{BASE}{QD26_SLUG}/sheets/4/").json()
+    nutrition = next(c for c in sheet_4["criteria"] if c["code"] == "7")
+    option = nutrition["options"][2]
+    assert option["points"] == "3.00" and option["errata"][0]["printed"] == 13
+    assert option["errata"][0]["used"] == 3 and option["errata"][0]["status"] == "corrected"
+    assert nutrition["errata_notes"][0].startswith("Phương án 3: in bản gốc: 13; áp dụng: 3, vì ")
+    sheet_26 = api.get(f"{BASE}{QD26_SLUG}/sheets/26/").json()
+    assert sheet_26["parts"][0]["errata"][0]["status"] == "queried"
+    assert sheet_26["parts"][0]["errata_notes"][0].startswith("in bản gốc: 35; áp dụng: 35")
+    sheet_16 = api.get(f"{BASE}{QD26_SLUG}/sheets/16/").json()
+    section = next(s for s in sheet_16["sections"] if s["number"] == 6)
+    assert section["knockout_rule"] == {
+        "when": "zero_points",
+        "text": "Ghi chú: Nếu được 0 điểm tại một trong các chỉ tiêu trên, sẽ không đánh giá "
+        "các bước tiếp theo.",
+    }
+    sheet_19 = api.get(f"{BASE}{QD26_SLUG}/sheets/19/").json()
+    declaration = next(c for c in sheet_19["criteria"] if c["code"] == "6")
+    assert declaration["options"][0]["knockout_rule"].startswith("Ghi chú: Không đánh giá")
+    assert declaration["knockout"] is False
 
 
 @pytest.mark.parametrize(

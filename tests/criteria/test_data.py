@@ -145,14 +145,15 @@ def test_known_transcript_anomalies_are_kept_and_flagged(qd26):
     assert sheet_of(qd26, 26).knockout_text == "" and sheet_of(qd26, 26).review
 
 
-def test_new_anomalies_found_by_the_parser_are_flagged(qd26):
-    """Options printed above their criterion's maximum (kept as printed, flagged)."""
+def test_new_anomalies_found_by_the_parser_are_flagged_and_corrected_by_errata(qd26):
+    """Options printed above their criterion's maximum: flagged by the parser, kept as printed
+    in the data file, and corrected on loading by the errata file, which keeps the print."""
     above = Option.objects.filter(review=True, review_note__contains="vượt điểm tối đa")
     found = {
-        (o.criterion.sheet.number, o.criterion.code, o.number, o.points)
+        (o.criterion.sheet.number, o.criterion.code, o.number, o.points, o.errata[0]["printed"])
         for o in above.select_related("criterion__sheet")
     }
-    assert found == {(4, "7", 3, 13), (11, "6.1.1", 2, 11)}
+    assert found == {(4, "7", 3, 3, 13), (11, "6.1.1", 2, 1, 11)}
 
 
 def test_every_criterion_has_consistent_options(qd26):

@@ -275,6 +275,43 @@ def test_knockout_on_non_applicable_criterion_is_accepted():
     assert r.rejected and r.missing == ()
 
 
+def test_choosing_a_rejecting_option_is_a_knockout_without_declaring_it():
+    # sheet 19 criterion 6: "Không đánh giá các bước tiếp theo nếu không có Phiếu công bố…"
+    declaration = CriterionSpec(
+        code="6", part="C", max_points=D(5),
+        options=(OptionSpec(1, D(0), rejects=True), OptionSpec(2, D(5))),
+    )
+    sheet = SheetSpec(number=19, criteria=(
+        crit("A1", "A", [0, 40]), crit("B1", "B", [0, 25]), declaration, crit("C1", "C", [0, 30]),
+    ))
+    best = {"A1": 2, "B1": 2, "6": 2, "C1": 2}
+    assert rank(sheet, [Scorecard(best)]).star == 5
+    r = rank(sheet, [Scorecard({**best, "6": 1})])
+    assert r.rejected and r.rejected_by == ("6",) and r.star is None
+    assert r.members[0].knockouts == ("6",)
+    # declared knock-outs stay for knock-out criteria only: "6" is not one
+    with pytest.raises(InvalidScorecard) as error:
+        rank(sheet, [Scorecard(best, knockouts=("6",))])
+    assert error.value.code == "unknown_knockout"
+    # the council weighs an automatic knock-out like a declared one (majority by default)
+    council = [Scorecard({**best, "6": 1}, member="a"), Scorecard(best, member="b"),
+               Scorecard(best, member="c")]
+    assert not rank(sheet, council).rejected
+    assert rank(sheet, council, CouncilRules(knockout_rule="any")).rejected_by == ("6",)
+
+
+def test_a_rejecting_option_of_a_criterion_that_does_not_apply_cannot_reject():
+    sheet = SheetSpec(number=1, criteria=(
+        crit("S", "A", [0, 10]),
+        CriterionSpec(code="K", part="A", max_points=D(30),
+                      options=(OptionSpec(1, D(0), rejects=True), OptionSpec(2, D(30))),
+                      applies_when=Applicability("S", 2, "")),
+        crit("Y", "B", [0, 25]), crit("Z", "C", [0, 35]),
+    ))
+    r = rank(sheet, [Scorecard({"S": 1, "Y": 2, "Z": 2})])
+    assert not r.rejected and r.missing == ()
+
+
 # --------------------------------------------------------------------------- spread / quorum
 
 

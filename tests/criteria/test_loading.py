@@ -121,15 +121,15 @@ def test_structural_errors_name_the_position(data_copy):
 
 
 def test_a_changed_published_set_fails_loudly_unless_replace(qd26, data_copy):
-    def retitle(data):
-        criterion = next(c for c in data["sheets"][6]["criteria"] if c["code"] == "3.1")
-        criterion["options"][1]["points"] = 2  # someone "fixes" the sheet 7 typo in the file
+    def rescore(data):
+        criterion = next(c for c in data["sheets"][6]["criteria"] if c["code"] == "1.3")
+        criterion["options"][0]["points"] = 0  # someone edits a printed value in the file
 
-    path = data_copy(retitle, code="QD26/2026")
+    path = data_copy(rescore, code="QD26/2026")
     before = snapshot()
     with pytest.raises(
         CommandError,
-        match=r"sheet 7, criterion 3.1, option 2: the published set would change \(points\)",
+        match=r"sheet 7, criterion 1.3, option 1: the published set would change \(points\)",
     ):
         call_command("load_criteria", str(path))
     assert snapshot() == before
@@ -138,7 +138,7 @@ def test_a_changed_published_set_fails_loudly_unless_replace(qd26, data_copy):
 
     assert report.updated == {"option": 1}
     assert (
-        Option.objects.get(criterion__sheet__number=7, criterion__code="3.1", number=2).points == 2
+        Option.objects.get(criterion__sheet__number=7, criterion__code="1.3", number=1).points == 0
     )
 
 

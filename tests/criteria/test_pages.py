@@ -5,6 +5,8 @@ import re
 import pytest
 from django.utils import translation
 
+from apps.criteria.loading import criteria_load
+
 from .conftest import QD26_SLUG
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +67,43 @@ def test_the_sheet_page_shows_every_option_as_a_radio_button(client, qd26):
     assert "criteria/selfcheck.js" in html and "http://" not in html and "https://" not in html
 
 
-def test_a_sheet_awaiting_review_says_so_and_disables_the_form(client, qd26):
+def test_a_sheet_corrected_by_errata_shows_the_printed_value_and_can_be_scored(client, qd26):
     response = client.get(f"/criteria/{QD26_SLUG}/sheets/11/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Phương án 2: in bản gốc: 11; áp dụng: 1, vì Phần C phải đủ 35 điểm" in page
+    assert 'data-disabled="true"' not in response.content.decode()
+    assert 'data-testid="blocker"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "note"),
+    [
+        (7, "Phương án 2: in bản gốc: 1; áp dụng: 1 (giữ như bản in, chờ Hội đồng xem xét)"),
+        (23, "Phương án 2: in bản gốc: 1; áp dụng: 1 (giữ như bản in, chờ Hội đồng xem xét)"),
+        (23, "in bản gốc: 4 1; áp dụng: 4, vì Phần C phải đủ 35 điểm"),
+        (26, "in bản gốc: 35; áp dụng: 35 (giữ như bản in, chờ Hội đồng xem xét)"),
+        (4, "Phương án 3: in bản gốc: 13; áp dụng: 3, vì Phần C phải đủ 35 điểm"),
+    ],
+)
+def test_every_erratum_is_shown_on_the_sheet(client, qd26, number, note):
+    assert note in text(client.get(f"/criteria/{QD26_SLUG}/sheets/{number}/"))
+
+
+def test_automatic_knockouts_are_shown_without_a_checkbox(client, qd26):
+    html = client.get(f"/criteria/{QD26_SLUG}/sheets/16/").content.decode()
+    assert 'data-testid="knockout-6.1"' not in html
+    assert 'data-testid="section-knockout-6"' in html
+    html = client.get(f"/criteria/{QD26_SLUG}/sheets/19/").content.decode()
+    assert 'data-testid="knockout-6"' not in html
+    assert 'data-testid="option-knockout-6-1"' in html
+    html = client.get(f"/criteria/{QD26_SLUG}/sheets/21/").content.decode()
+    assert 'data-testid="knockout-6.2"' in html  # an infringement is declared
+
+
+def test_a_sheet_awaiting_review_says_so_and_disables_the_form(client, data_copy):
+    criteria_load(paths=[data_copy(errata=False)])
+    response = client.get("/criteria/TEST-2026/sheets/11/")
     assert response.status_code == 200
     page = text(response)
     assert "Chưa thể tính điểm phiếu số 11" in page

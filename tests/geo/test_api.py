@@ -69,7 +69,8 @@ def test_geojson_of_an_old_commune_has_a_null_geometry(api):
         ({"level": "village"}, "level"),
         ({"valid_on": "30/06/2025"}, "valid_on"),
         ({"parent": "86; drop"}, "parent"),
-        ({"page": "0"}, None),
+        ({"page": "0"}, "page"),  # not a page number: 400 (apps.core.api.pagination)
+        ({"page": "9999"}, None),
     ],
 )
 def test_bad_filters_are_400_or_404_with_the_key(api, params, key):

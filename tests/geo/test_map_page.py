@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +34,10 @@ def test_map_draws_communes_offline_and_toggles_eras(browser_page, live_server, 
 
 def test_map_uses_the_basemap_setting_when_given(browser_page, live_server, boundaries, settings):
     settings.OCOP_BASEMAP_URL = "https://tiles.example.invalid/{z}/{x}/{y}.png"
+    # The settings derive img-src from the basemap once, at start-up (ocop_gis/settings/base.py).
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"].append("https://tiles.example.invalid")
+    settings.CONTENT_SECURITY_POLICY = policy
     page = browser_page.page
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector("#map[data-loaded=current]")

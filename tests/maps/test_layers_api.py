@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apps.accounts.services import api_token_create
 from apps.certificates.models import Certificate
 from apps.certificates.services import certificate_revoke
 from tests.certificates.conftest import chain, client_for, decide, people  # noqa: F401
@@ -109,8 +109,8 @@ def test_anonymous_gets_401_with_basic_challenge_and_basic_or_token_work(world, 
     user.save()
     basic = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
     assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Basic {basic}")) == ["Mứt dừa B"]
-    token = Token.objects.create(user=user)
-    assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Token {token.key}")) == ["Mứt dừa B"]
+    _token, key = api_token_create(user=user)
+    assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Token {key}")) == ["Mứt dừa B"]
     assert client.get(SCOPED + "products/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
 
 

@@ -11,10 +11,10 @@ import textwrap
 import pytest
 from django.contrib.gis.geos import Polygon
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.choices import Role
+from apps.accounts.services import api_token_create
 from apps.maps.tiles import CLUSTER_BELOW_ZOOM, tiles_available
 from apps.products.models import Product
 from tests.producers.factories import ProducerFactory
@@ -165,9 +165,9 @@ def test_tiles_follow_the_jurisdiction(maps_world, client, tmp_path):
         ).status_code
         == 200
     )
-    token = Token.objects.create(user=people["producer"])
+    _token, key = api_token_create(user=people["producer"])
     by_token = client.get(
-        f"/tiles/products/{z}/{x}/{y}.pbf", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/tiles/products/{z}/{x}/{y}.pbf", HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert by_token.status_code == 200 and by_token["Cache-Control"] == "private, no-cache"
 

@@ -103,9 +103,9 @@ def test_gdal_lists_counts_filters_and_exports(live_server, live_world, requests
     assert _feature_counts(province) == {"products": 4}
 
     # with an API token in a header instead
-    from rest_framework.authtoken.models import Token
+    from apps.accounts.services import api_token_create
 
-    token = Token.objects.create(user=people["commune2"]).key
+    _token, token = api_token_create(user=people["commune2"])
     by_token = _run(
         [
             "ogrinfo",

@@ -420,7 +420,10 @@ def test_area_list(client_for, producer, request, who, django_assert_max_num_que
 
 def test_area_list_bad_page(client_for, owner, producer):
     response = client_for(owner).get(areas(producer), {"page": "abc"})
-    assert response.status_code == 404  # DRF's answer to a page that does not exist
+    # Not a number: 400 naming the parameter (apps.core.api.pagination); a page past the end is
+    # still DRF's 404.
+    assert response.status_code == 400 and response.json()["extra"]["key"] == "page"
+    assert client_for(owner).get(areas(producer), {"page": "99"}).status_code == 404
 
 
 def test_schema_documents_the_endpoints(client_for):

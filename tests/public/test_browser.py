@@ -62,7 +62,8 @@ def test_product_page_on_a_phone(published, browser_page, live_server):
     )
     assert font >= 14
     page.get_by_test_id("share-location").click()
-    page.wait_for_function("document.getElementById('share-status').textContent.length > 0")
+    # A function, not an expression: Playwright evals expressions, which the page's CSP forbids.
+    page.wait_for_function("() => document.getElementById('share-status').textContent.length > 0")
     browser_page.screenshot("public-product-phone")
     assert browser_page.outside == []
     located = Scan.objects.get(channel="location")

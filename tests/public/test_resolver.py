@@ -32,6 +32,7 @@ def _lot(cert, people, number="L2026-01"):
         lot_number=number,
         created_by=people["producer"],
         production_date=timezone.localdate(),
+        published=True,  # an unpublished lot is a 404 (tests/security/test_lots_public_id.py)
     )
 
 

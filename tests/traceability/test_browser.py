@@ -12,7 +12,11 @@ PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 
 
 @pytest.fixture
-def public_chain(boundaries, chain):
+def public_chain(boundaries, chain, people):
+    from apps.traceability import services
+
+    services.lot_publish(actor=people["owner"], lot_id=chain.pk, published=True)
+    chain.refresh_from_db()
     return chain
 
 
@@ -20,7 +24,7 @@ def test_public_trace_page_draws_the_chain_offline(
     browser_page, live_server, public_chain, producer
 ):
     page = browser_page.page
-    page.goto(f"{live_server.url}/trace/lots/{public_chain.pk}/")
+    page.goto(f"{live_server.url}/trace/lots/{public_chain.public_id}/")
     page.wait_for_selector("#trace-map[data-ready='1']")
     assert page.locator("path.trace-point").count() == 5
     assert page.locator("path.trace-line").count() == 1
@@ -53,7 +57,7 @@ def test_producer_picks_the_point_on_the_map(browser_page, live_server, boundari
     page.click("button[type=submit]")
     page.wait_for_selector("#trace-map[data-ready='1']")
     page.evaluate(
-        "() => document.getElementById('trace-map').ocopMap.setView([10.2415, 106.3756], 13)"
+        "() => document.getElementById('trace-map').ocopMap.setView([10.2415, 106.3756], 13, { animate: false })"
     )
     pixel = page.evaluate(
         "() => document.getElementById('trace-map').ocopMap"
@@ -84,8 +88,12 @@ def test_names_stay_text_on_the_map(browser_page, live_server, boundaries, lot, 
         1,
         party_name='<img src="/x" onerror="window.__pwned=1">HTX',
     )
+    from apps.traceability import services
+
+    services.lot_publish(actor=people["owner"], lot_id=lot.pk, published=True)
+    lot.refresh_from_db()
     page = browser_page.page
-    page.goto(f"{live_server.url}/trace/lots/{lot.pk}/")
+    page.goto(f"{live_server.url}/trace/lots/{lot.public_id}/")
     page.wait_for_selector("#trace-map[data-ready='1']")
     page.locator("path.trace-point").first.click(force=True)
     page.wait_for_selector(".leaflet-popup-content")

@@ -36,6 +36,7 @@ def test_seed_makes_a_complete_demo_lot_once(make_user, unit):
     assert made == {"lots": 1, "events": 5, "created": 1}
     lot = Lot.objects.get(lot_number=DEMO_LOT)
     assert lot.is_demo and all(e.is_demo for e in lot.events.all())
+    assert lot.published  # the README's /01/…/10/DEMO-2026-001 resolves
     assert lot_missing_items(lot) == []
     assert seed_traceability() == {"lots": 1, "events": 5, "created": 0}
 

@@ -117,8 +117,18 @@ def test_anonymous_is_sent_to_login(client, lot):
     assert client.get(f"/trace/lots/{lot.pk}/edit/").status_code == 302
 
 
-def test_public_page_shows_the_chain_without_personal_data(client, chain, producer):
-    response = client.get(f"/trace/lots/{chain.pk}/")
+def publish(lot, people):
+    """Lots start unpublished (no public page); the producer publishes."""
+    from apps.traceability import services
+
+    services.lot_publish(actor=people["owner"], lot_id=lot.pk, published=True)
+    lot.refresh_from_db()
+    return lot
+
+
+def test_public_page_shows_the_chain_without_personal_data(client, chain, producer, people):
+    publish(chain, people)
+    response = client.get(f"/trace/lots/{chain.public_id}/")
     assert response.status_code == 200
     assert "max-age=60" in response["Cache-Control"]
     html = response.content.decode()
@@ -135,6 +145,7 @@ def test_public_page_shows_the_chain_without_personal_data(client, chain, produc
     )
     assert client.get(f"/trace/p/{chain.product_id}/10/NOPE").status_code == 404
     assert client.get("/trace/lots/999999/").status_code == 404
+    assert client.get(f"/trace/lots/{chain.pk}/").status_code == 404  # never by the sequential id
 
 
 def test_lot_trace_response_contract(rf, chain):
@@ -146,9 +157,10 @@ def test_lot_trace_response_contract(rf, chain):
     assert response.status_code == 200 and b'data-testid="trace-map"' in response.content
 
 
-def test_public_page_shows_live_certificate_status(client, chain):
+def test_public_page_shows_live_certificate_status(client, chain, people):
     """No certificate, no status line (recognised: recognised/test_public_certificate.py)."""
-    html = client.get(f"/trace/lots/{chain.pk}/").content.decode()
+    publish(chain, people)
+    html = client.get(f"/trace/lots/{chain.public_id}/").content.decode()
     assert 'data-testid="certificate-status"' not in html
 
 
@@ -158,11 +170,12 @@ def test_public_image(client, lot, people):
     from apps.traceability import services
     from apps.traceability.demo import _demo_png
 
-    assert client.get(f"/trace/lots/{lot.pk}/image").status_code == 404
+    publish(lot, people)
+    assert client.get(f"/trace/lots/{lot.public_id}/image").status_code == 404
     services.lot_image_set(
         actor=people["owner"],
         lot_id=lot.pk,
         file=SimpleUploadedFile("a.png", _demo_png(), "image/png"),
     )
-    response = client.get(f"/trace/lots/{lot.pk}/image")
+    response = client.get(f"/trace/lots/{lot.public_id}/image")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.pagination import Pagination
+from apps.core.api.schema import paginated
 from apps.core.files import file_response
 
 from .. import selectors, services
@@ -19,7 +20,8 @@ def _certificate(request, certificate_id: int, code: int = status.HTTP_200_OK) -
 
 
 class CertificateListApi(APIView):
-    @extend_schema(parameters=[s.CertificateListFilter], responses=s.CertificateOutput(many=True))
+    @extend_schema(parameters=[s.CertificateListFilter], responses=paginated(s.CertificateOutput),
+                   operation_id="api_v1_certificates_list")
     def get(self, request):
         filters = s.CertificateListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -76,7 +78,7 @@ class CertificateExtendApi(APIView):
 
 
 class InspectionListApi(APIView):
-    @extend_schema(responses=s.InspectionOutput(many=True))
+    @extend_schema(responses=paginated(s.InspectionOutput))
     def get(self, request, certificate_id: int):
         qs = selectors.inspection_list(user=request.user, certificate_id=certificate_id)
         paginator = Pagination()
@@ -111,7 +113,7 @@ class RecognitionDecisionApi(APIView):
 
 
 class ResultsAwaitingDecisionApi(APIView):
-    @extend_schema(responses=s.AwaitingResultOutput(many=True))
+    @extend_schema(responses=paginated(s.AwaitingResultOutput))
     def get(self, request):
         qs = selectors.results_awaiting_decision(user=request.user)
         paginator = Pagination()

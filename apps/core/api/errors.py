@@ -24,6 +24,8 @@ class ErrorCode(StrEnum):
     OUTSIDE_ALL_UNITS = "outside_all_units"
     BAD_TRANSITION = "bad_transition"
     INVALID_FILE = "invalid_file"
+    STORAGE_FAILED = "storage_failed"
+    BUSY = "busy"
 
 
 _STATUS = {
@@ -35,6 +37,8 @@ _STATUS = {
     ErrorCode.THROTTLED: status.HTTP_429_TOO_MANY_REQUESTS,
     ErrorCode.BAD_TRANSITION: status.HTTP_409_CONFLICT,
     ErrorCode.INVALID_FILE: status.HTTP_400_BAD_REQUEST,
+    ErrorCode.STORAGE_FAILED: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ErrorCode.BUSY: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 
@@ -70,6 +74,15 @@ def _first_field_error(detail: Any, path: str = "") -> tuple[str, str]:
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.extra), status=exc.status_code)
+    if isinstance(exc, RecursionError):
+        # Python's JSON decoder gives up on deeply nested documents (a few thousand `[`) with a
+        # RecursionError, which DRF's JSONParser does not catch: the request was malformed.
+        return Response(
+            error_body(
+                ErrorCode.INVALID, _("The request body is nested too deeply."), {"key": "body"}
+            ),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found, or outside your jurisdiction."))
     elif isinstance(exc, PermissionDenied):

@@ -64,7 +64,25 @@ class ReviewFields(serializers.Serializer):
     review_note = serializers.CharField()
 
 
-class PartOutputSerializer(ReviewFields):
+class ErratumSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="`points` (option) or `max_points`.")
+    printed = serializers.JSONField(help_text="The value as printed in the text.")
+    used = serializers.JSONField(help_text="The value scored with.")
+    status = serializers.ChoiceField(
+        ["corrected", "queried"],
+        help_text="`corrected`: the arithmetic proves it; `queried`: kept as printed, for review.",
+    )
+    proof = serializers.CharField()
+
+
+class ErrataFields(serializers.Serializer):
+    errata = ErratumSerializer(many=True)
+    errata_notes = serializers.ListField(
+        child=serializers.CharField(), help_text="“in bản gốc: 13; áp dụng: 3, vì …”"
+    )
+
+
+class PartOutputSerializer(ErrataFields, ReviewFields):
     part = serializers.CharField()
     title = serializers.CharField()
     max_points = serializers.DecimalField(help_text="As printed in the heading.", **POINTS)
@@ -87,9 +105,21 @@ class SectionOutputSerializer(ReviewFields):
     max_points = serializers.DecimalField(**POINTS)
     notes = serializers.ListField(child=serializers.CharField())
     groups = GroupOutputSerializer(many=True)
+    knockout_rule = serializers.SerializerMethodField(
+        help_text='An automatic knock-out, e.g. {"when": "zero_points", "text": "…"}, or null.'
+    )
+
+    def get_knockout_rule(self, section) -> dict[str, str] | None:
+        if not section.knockout_when:
+            return None
+        return {"when": section.knockout_when, "text": section.knockout_rule_text}
 
 
 class OptionOutputSerializer(ReviewFields):
+    errata = ErratumSerializer(many=True)
+    knockout_rule = serializers.CharField(
+        help_text="Choosing this option rejects the product by itself: the sentence as printed."
+    )
     number = serializers.IntegerField()
     text = serializers.CharField()
     points = serializers.DecimalField(**POINTS)
@@ -107,6 +137,12 @@ class ApplicabilitySerializer(serializers.Serializer):
 
 
 class CriterionOutputSerializer(ReviewFields):
+    errata = ErratumSerializer(many=True)
+    errata_notes = serializers.ListField(
+        child=serializers.CharField(),
+        source="all_errata_notes",
+        help_text="The criterion's errata and its options', as shown on the pages.",
+    )
     code = serializers.CharField()
     title = serializers.CharField()
     part = serializers.CharField()
@@ -114,7 +150,9 @@ class CriterionOutputSerializer(ReviewFields):
     group = serializers.CharField(source="group.code", allow_null=True)
     max_points = serializers.DecimalField(**POINTS)
     applies_when = ApplicabilitySerializer(allow_null=True)
-    knockout = serializers.BooleanField()
+    knockout = serializers.BooleanField(
+        help_text="A member declares the fact in the knock-out note (`knockouts`)."
+    )
     knockout_note = serializers.CharField()
     notes = serializers.ListField(child=serializers.CharField())
     boolean_item = serializers.BooleanField()

@@ -8,6 +8,9 @@ class UnitRef(serializers.Serializer):
     code = serializers.CharField()
     full_name = serializers.CharField()
 
+    class Meta:
+        ref_name = "DossierUnitRef"  # apps.geo's UnitRef has a name too
+
 
 class DossierOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -113,7 +116,7 @@ class DossierCreateInput(serializers.Serializer):
 class DossierListFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=DossierStatus.choices, required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    commune = serializers.RegexField(r"^\d{1,10}$", required=False)
+    commune = serializers.RegexField(r"^[0-9]{1,10}\Z", required=False)
 
 
 class FormsInput(serializers.Serializer):

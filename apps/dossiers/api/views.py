@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as f
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -7,6 +8,7 @@ from rest_framework.views import APIView
 
 from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.core.api.pagination import Pagination
+from apps.core.api.schema import paginated
 from apps.core.files import file_response
 from apps.criteria.api.serializers import EvaluationOutputSerializer
 from apps.dossiers import selectors, services
@@ -16,7 +18,8 @@ from . import serializers as s
 
 
 class DossierListApi(APIView):
-    @extend_schema(parameters=[s.DossierListFilter], responses=s.DossierOutput(many=True))
+    @extend_schema(parameters=[s.DossierListFilter], responses=paginated(s.DossierOutput),
+                   operation_id="api_v1_dossiers_list")
     def get(self, request):
         filters = s.DossierListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -138,6 +141,13 @@ class DossierFileDownloadApi(APIView):
 
 
 class NotificationListApi(APIView):
+    @extend_schema(
+        responses=paginated(inline_serializer("Notification", {
+            "id": f.IntegerField(), "dossier_id": f.IntegerField(), "message": f.CharField(),
+            "created_at": f.DateTimeField(), "read": f.BooleanField(),
+        })),
+        operation_id="api_v1_notifications_list",
+    )
     def get(self, request):
         qs = selectors.notification_list(user=request.user)
         paginator = Pagination()

@@ -9,6 +9,9 @@ class ScorecardInput(serializers.Serializer):
     comments = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True),
                                      required=False)
 
+    class Meta:
+        ref_name = "CouncilScorecardInput"  # apps.criteria's ScorecardInput is the self-check
+
 
 class ScorecardOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -123,3 +126,6 @@ class PhotoInput(serializers.Serializer):
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     taken_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        ref_name = "FieldVisitPhotoInput"  # apps.public's PhotoInput is a product photo

@@ -1,5 +1,7 @@
+"""The evaluation API: councils, scorecards, conclusions, rounds and field work."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as f
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -10,8 +12,57 @@ from apps.evaluation import selectors, services
 
 from . import serializers as s
 
+# The answers these views build as dicts, documented as named components.
+POINT = inline_serializer("EvaluationPoint", {
+    "type": f.ChoiceField(choices=["Point"]),
+    "coordinates": f.ListField(child=f.FloatField(), min_length=2, max_length=2),
+})
+COUNCILS = inline_serializer("CouncilSummary", many=True, fields={
+    "id": f.IntegerField(), "name": f.CharField(), "level": f.CharField(), "round": f.CharField(),
+    "criteria_set": f.CharField(), "regime_code": f.CharField(),
+})
+COUNCIL_PROGRESS = inline_serializer("CouncilProgress", {
+    "members": inline_serializer("CouncilProgressMember", {
+        "user_id": f.IntegerField(), "name": f.CharField(), "role": f.CharField(),
+    }, many=True),
+    "assignments": inline_serializer("CouncilProgressAssignment", {
+        "id": f.IntegerField(), "product_name": f.CharField(),
+        "statuses": f.DictField(child=f.CharField(), help_text="Scorecard status by member id."),
+        "concluded": f.BooleanField(),
+    }, many=True),
+})
+SCORECARD_WITH_RESULT = inline_serializer("ScorecardWithResult", {
+    "scorecard": s.ScorecardOutput(), "result": EvaluationOutputSerializer(),
+})
+OTHER_SCORECARDS = inline_serializer("OtherScorecards", {
+    "hidden": f.BooleanField(help_text="True until the viewer has submitted, if the council says so."),
+    "scorecards": inline_serializer("OtherScorecard", {
+        "member": f.CharField(), "version": f.IntegerField(), "total": f.CharField(),
+        "star": f.IntegerField(allow_null=True),
+    }, many=True),
+})
+ID_KIND = inline_serializer("IdAndKind", {"id": f.IntegerField(), "kind": f.CharField()})
+REOPENED = inline_serializer("Reopened", {"reopened": f.ListField(child=f.IntegerField())})
+FIELD_VISIT = inline_serializer("FieldVisitCreated", {
+    "id": f.IntegerField(), "location": POINT, "findings": f.JSONField(help_text="Findings per criterion."),
+})
+LAB_REQUEST = inline_serializer("LabRequestCreated", {"id": f.IntegerField(), "status": f.CharField()})
+ROUNDS = inline_serializer("Round", many=True, fields={
+    "id": f.IntegerField(), "level": f.CharField(), "year": f.IntegerField(), "number": f.IntegerField(),
+    "province": f.CharField(allow_null=True, help_text="Province code; null for a national round."),
+    "proposal_deadline": f.DateField(), "evaluation_deadline": f.DateField(),
+})
+ROUND_CREATED = inline_serializer("RoundCreated", {
+    "id": f.IntegerField(), "year": f.IntegerField(), "number": f.IntegerField(),
+})
+COUNCIL_CREATED = inline_serializer("CouncilCreated", {"id": f.IntegerField(), "name": f.CharField()})
+PHOTO = inline_serializer("FieldVisitPhotoCreated", {
+    "id": f.IntegerField(), "sha256": f.CharField(), "location": POINT,
+})
+
 
 class CouncilListApi(APIView):
+    @extend_schema(responses=COUNCILS)
     def get(self, request):
         councils = selectors.council_list(user=request.user)
         return Response([
@@ -33,6 +84,7 @@ class CouncilAssignApi(APIView):
 
 
 class CouncilProgressApi(APIView):
+    @extend_schema(responses=COUNCIL_PROGRESS)
     def get(self, request, council_id: int):
         council = selectors.council_get(user=request.user, council_id=council_id)
         members, rows = selectors.council_progress(council=council, viewer=request.user)
@@ -61,12 +113,13 @@ def _scorecard_response(scorecard, result) -> dict:
 class ScorecardApi(APIView):
     """The member's own scorecard: read, or save as they go (merged)."""
 
+    @extend_schema(responses=SCORECARD_WITH_RESULT)
     def get(self, request, assignment_id: int):
         scorecard = services.scorecard_open(assignment_id=assignment_id, member=request.user)
         result = selectors.scorecard_result(scorecard=scorecard)
         return Response(_scorecard_response(scorecard, result))
 
-    @extend_schema(request=s.ScorecardInput)
+    @extend_schema(request=s.ScorecardInput, responses=SCORECARD_WITH_RESULT)
     def put(self, request, assignment_id: int):
         data = s.ScorecardInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -76,6 +129,7 @@ class ScorecardApi(APIView):
 
 
 class ScorecardSubmitApi(APIView):
+    @extend_schema(request=None, responses=SCORECARD_WITH_RESULT)
     def post(self, request, assignment_id: int):
         scorecard = services.scorecard_submit(assignment_id=assignment_id, member=request.user)
         return Response(_scorecard_response(scorecard, selectors.scorecard_result(scorecard=scorecard)))
@@ -85,6 +139,7 @@ class OtherScorecardsApi(APIView):
     """Other members' submitted scorecards, only once the viewer has submitted (if the council
     says so). Each with its total and star from the engine."""
 
+    @extend_schema(responses=OTHER_SCORECARDS)
     def get(self, request, assignment_id: int):
         scorecard = services.scorecard_open(assignment_id=assignment_id, member=request.user)
         view = selectors.scoring_view(assignment=scorecard.assignment, scorecard=scorecard, viewer=request.user)
@@ -99,7 +154,7 @@ class OtherScorecardsApi(APIView):
 
 
 class ConflictDeclareApi(APIView):
-    @extend_schema(request=s.NoteInput)
+    @extend_schema(request=s.NoteInput, responses={201: ID_KIND})
     def post(self, request, assignment_id: int):
         data = s.NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,7 +164,7 @@ class ConflictDeclareApi(APIView):
 
 
 class ReopenApi(APIView):
-    @extend_schema(request=s.ReopenInput)
+    @extend_schema(request=s.ReopenInput, responses=REOPENED)
     def post(self, request, assignment_id: int):
         data = s.ReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -130,7 +185,7 @@ class ConcludeApi(APIView):
 
 
 class FieldVisitApi(APIView):
-    @extend_schema(request=s.FieldVisitInput)
+    @extend_schema(request=s.FieldVisitInput, responses={201: FIELD_VISIT})
     def post(self, request, assignment_id: int):
         data = s.FieldVisitInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -140,7 +195,7 @@ class FieldVisitApi(APIView):
 
 
 class LabRequestApi(APIView):
-    @extend_schema(request=s.LabRequestInput)
+    @extend_schema(request=s.LabRequestInput, responses={201: LAB_REQUEST})
     def post(self, request, assignment_id: int):
         data = s.LabRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -148,9 +203,8 @@ class LabRequestApi(APIView):
         return Response({"id": lab.pk, "status": lab.status}, status=status.HTTP_201_CREATED)
 
 
-
-
 class RoundListCreateApi(APIView):
+    @extend_schema(responses=ROUNDS)
     def get(self, request):
         from apps.evaluation.models import EvaluationRound
 
@@ -163,7 +217,7 @@ class RoundListCreateApi(APIView):
                           "proposal_deadline": r.proposal_deadline, "evaluation_deadline": r.evaluation_deadline}
                          for r in rounds])
 
-    @extend_schema(request=s.RoundInput)
+    @extend_schema(request=s.RoundInput, responses={201: ROUND_CREATED})
     def post(self, request):
         data = s.RoundInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -173,7 +227,7 @@ class RoundListCreateApi(APIView):
 
 
 class CouncilCreateApi(APIView):
-    @extend_schema(request=s.CouncilInput)
+    @extend_schema(request=s.CouncilInput, responses={201: COUNCIL_CREATED})
     def post(self, request):
         data = s.CouncilInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -186,7 +240,7 @@ class CouncilCreateApi(APIView):
 
 
 class ProducerLinkApi(APIView):
-    @extend_schema(request=s.ProducerLinkInput)
+    @extend_schema(request=s.ProducerLinkInput, responses={201: ID_KIND})
     def post(self, request, producer_id: int):
         data = s.ProducerLinkInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -199,6 +253,7 @@ class ProducerLinkApi(APIView):
 class ConclusionPdfApi(APIView):
     """The council's conclusion: the ranked list and minutes, as a Vietnamese PDF."""
 
+    @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, council_id: int):
         from django.http import HttpResponse
 
@@ -212,7 +267,7 @@ class ConclusionPdfApi(APIView):
 class FieldVisitPhotoApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": s.PhotoInput})
+    @extend_schema(request={"multipart/form-data": s.PhotoInput}, responses={201: PHOTO})
     def post(self, request, visit_id: int):
         data = s.PhotoInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -6,8 +6,8 @@ from apps.geo.choices import Level
 
 class AdminUnitFilterSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    parent = serializers.RegexField(r"^\d{1,10}$", required=False, help_text=_("Parent unit code"))
-    code = serializers.RegexField(r"^\d{1,10}$", required=False)
+    parent = serializers.RegexField(r"^[0-9]{1,10}\Z", required=False, help_text=_("Parent unit code"))
+    code = serializers.RegexField(r"^[0-9]{1,10}\Z", required=False)
     valid_on = serializers.DateField(required=False, help_text=_("Date (YYYY-MM-DD); default today"))
 
 
@@ -43,7 +43,7 @@ class LocateOutputSerializer(serializers.Serializer):
 
 
 class TranslateInputSerializer(serializers.Serializer):
-    code = serializers.RegexField(r"^\d{1,10}$")
+    code = serializers.RegexField(r"^[0-9]{1,10}\Z")
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     on = serializers.DateField(required=False)
 

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.errors import ApplicationError, ErrorCode
-from apps.core.api.geojson import GeoJSONRenderer, ORJSONRenderer, feature_collection_page
+from apps.core.api.geojson import GEOJSON_MEDIA_TYPE, GeoJSONRenderer, ORJSONRenderer, feature_collection_page
 from apps.core.api.pagination import Pagination
+from apps.core.api.schema import FeatureCollectionSerializer, paginated
 from apps.geo.models import AdminUnit
 from apps.geo.selectors import today, unit_translate, units_at
 
@@ -32,7 +33,10 @@ class AdminUnitListApi(APIView):
 
     @extend_schema(
         parameters=[AdminUnitFilterSerializer],
-        responses=AdminUnitOutputSerializer(many=True),
+        responses={
+            (200, "application/json"): paginated(AdminUnitOutputSerializer),
+            (200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer,
+        },
         description=(
             "Units in force on `valid_on` (default today). `?format=geojson` or "
             "`Accept: application/geo+json` returns a GeoJSON FeatureCollection (page of it)."

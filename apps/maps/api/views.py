@@ -6,16 +6,14 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.authentication import (
-    BasicAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.authentication import ApiTokenAuthentication
 from apps.core.api.geojson import GEOJSON_MEDIA_TYPE, GeoJSONRenderer, ORJSONRenderer
+from apps.core.api.schema import FeatureCollectionSerializer
 from apps.core.http import cached_response
 
 from ..layers import REGISTRY, LayerContext, get_layer, layer_property_names
@@ -57,7 +55,7 @@ class LayerListApi(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [ORJSONRenderer]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="api_v1_layers_list")
     def get(self, request):
         public = not request.user.is_authenticated
         ctx = LayerContext(user=request.user, public=public)
@@ -88,17 +86,17 @@ class _LayerFeaturesBase(APIView):
         return cached_response(request, body, GEOJSON_MEDIA_TYPE, public=self.public)
 
 
-@extend_schema(parameters=COMMON_PARAMETERS, responses={(200, GEOJSON_MEDIA_TYPE): OpenApiTypes.OBJECT},
+@extend_schema(parameters=COMMON_PARAMETERS, responses={(200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer},
                description=str(_("A layer as a GeoJSON FeatureCollection, scoped to your jurisdiction. "
                                  "Filters: see /api/v1/layers/.")))
 class LayerFeaturesApi(_LayerFeaturesBase):
     # Basic first: an anonymous request gets 401 with `WWW-Authenticate: Basic`, so QGIS and
     # GDAL ask for credentials instead of failing on a 403.
-    authentication_classes = [BasicAuthentication, TokenAuthentication, SessionAuthentication]
+    authentication_classes = [BasicAuthentication, ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
 
-@extend_schema(parameters=COMMON_PARAMETERS, responses={(200, GEOJSON_MEDIA_TYPE): OpenApiTypes.OBJECT},
+@extend_schema(parameters=COMMON_PARAMETERS, responses={(200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer},
                description=str(_("The public variant of a layer: recognised, non-revoked products only, "
                                  "no personal data.")))
 class PublicLayerFeaturesApi(_LayerFeaturesBase):

@@ -1,11 +1,10 @@
-import json
-
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.parsing import parse_geojson_geometry
 from apps.geo.api.serializers import UnitRefSerializer
 from apps.producers.choices import ETHNICITY_CHOICES, AreaKind, Gender, LegalType
 
@@ -14,7 +13,8 @@ PHONE_REGEX = r"^\+?[0-9 .\-()]{8,20}$"
 
 @extend_schema_field(OpenApiTypes.OBJECT)
 class GeoJSONPointField(serializers.Field):
-    """A GeoJSON Point in WGS 84: `{"type": "Point", "coordinates": [lon, lat]}`."""
+    """A GeoJSON Point in WGS 84: `{"type": "Point", "coordinates": [lon, lat]}` (a height, as a
+    third coordinate, is accepted and dropped)."""
 
     default_error_messages = {
         "invalid": _('Send a GeoJSON point: {{"type": "Point", "coordinates": [lon, lat]}}.'),
@@ -27,11 +27,11 @@ class GeoJSONPointField(serializers.Field):
         coords = data.get("coordinates")
         if (
             not isinstance(coords, list | tuple)
-            or len(coords) != 2
+            or len(coords) not in (2, 3)  # a third value (a GPS height) is dropped: 2-D columns
             or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
         ):
             self.fail("invalid")
-        lon, lat = (float(c) for c in coords)
+        lon, lat = (float(c) for c in coords[:2])
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             self.fail("range")
         return Point(lon, lat, srid=4326)
@@ -44,25 +44,12 @@ class GeoJSONPointField(serializers.Field):
 class GeoJSONPolygonField(serializers.Field):
     """A GeoJSON Polygon or MultiPolygon in WGS 84. Validity is checked by the service."""
 
-    default_error_messages = {
-        "invalid": _("Send a GeoJSON Polygon or MultiPolygon geometry."),
-        "unreadable": _("The geometry cannot be read: {reason}"),
-        "range": _("Coordinates must be longitude/latitude in degrees (WGS 84)."),
-    }
-
     def to_internal_value(self, data):
-        if not isinstance(data, dict) or data.get("type") not in ("Polygon", "MultiPolygon"):
-            self.fail("invalid")
-        try:
-            geom = GEOSGeometry(json.dumps(data))
-        except (GEOSException, ValueError, TypeError) as exc:
-            self.fail("unreadable", reason=str(exc))
-        geom.srid = 4326
-        if not geom.empty:
-            xmin, ymin, xmax, ymax = geom.extent
-            if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-                self.fail("range")
-        return geom
+        # Shared with every GeoJSON input (apps.core.parsing): unreadable, empty or out-of-range
+        # coordinates are a 400 naming the field; a third coordinate (height) is dropped.
+        return parse_geojson_geometry(
+            data, field=self.field_name or "geometry", types=("Polygon", "MultiPolygon")
+        )
 
 
 class _NoDerivedFieldsMixin:
@@ -130,7 +117,7 @@ class ProducerPrivateOutputSerializer(ProducerOutputSerializer):
 
 
 class ProducerFilterSerializer(serializers.Serializer):
-    commune = serializers.RegexField(r"^\d{1,10}$", required=False, help_text=_("Commune code"))
+    commune = serializers.RegexField(r"^[0-9]{1,10}\Z", required=False, help_text=_("Commune code"))
     legal_type = serializers.ChoiceField(choices=LegalType.choices, required=False)
 
 

@@ -7,8 +7,9 @@ from rest_framework.views import APIView
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
-from apps.core.api.geojson import GeoJSONRenderer, ORJSONRenderer, feature_collection_page
+from apps.core.api.geojson import GEOJSON_MEDIA_TYPE, GeoJSONRenderer, ORJSONRenderer, feature_collection_page
 from apps.core.api.pagination import Pagination
+from apps.core.api.schema import FeatureCollectionSerializer, paginated
 from apps.producers.permissions import (
     can_create_producer,
     can_edit_producer,
@@ -50,7 +51,11 @@ class ProducerListCreateApi(APIView):
 
     @extend_schema(
         parameters=[ProducerFilterSerializer],
-        responses=ProducerPrivateOutputSerializer(many=True),
+        responses={
+            (200, "application/json"): paginated(ProducerPrivateOutputSerializer),
+            (200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer,
+        },
+        operation_id="api_v1_producers_list",
         description=(
             "Producers the user may see. Legal-representative fields appear only for officers "
             "and the producer's own users. `?format=geojson` returns a GeoJSON FeatureCollection "
@@ -136,7 +141,7 @@ class ProductionAreaListCreateApi(APIView):
 
     renderer_classes = [ORJSONRenderer]
 
-    @extend_schema(responses=ProductionAreaOutputSerializer(many=True))
+    @extend_schema(responses=paginated(ProductionAreaOutputSerializer))
     def get(self, request, producer_id: int):
         rows = production_area_list(user=request.user, producer_id=producer_id)
         paginator = Pagination()

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.core.api.geojson import ORJSONRenderer
 from apps.core.api.pagination import Pagination
+from apps.core.api.schema import paginated
 from apps.producers.permissions import can_create_producer, can_edit_producer
 from apps.producers.selectors import producer_get
 from apps.products.selectors import product_get, product_list
@@ -21,7 +22,9 @@ class ProductListCreateApi(APIView):
     renderer_classes = [ORJSONRenderer]
 
     @extend_schema(
-        parameters=[ProductFilterSerializer], responses=ProductOutputSerializer(many=True)
+        parameters=[ProductFilterSerializer],
+        responses=paginated(ProductOutputSerializer),
+        operation_id="api_v1_products_list",
     )
     def get(self, request):
         filters = ProductFilterSerializer(data=request.query_params)

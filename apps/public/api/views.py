@@ -1,18 +1,23 @@
 """API of the public pages: the public product JSON and the consumer's location share (both
 anonymous, without personal data), the producer's page editor, and the scan summary."""
 
+import hashlib
+
 from django.conf import settings
 from django.http import Http404
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, status
+from rest_framework import serializers as f
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.throttling import rate_limit_hit
 from apps.certificates.models import Certificate
 from apps.core.api.geojson import ORJSONRenderer
+from apps.core.api.schema import FeatureSerializer
 
 from .. import services
 from ..models import BuyLink, ProductPhoto
@@ -37,6 +42,15 @@ from .serializers import (
 )
 
 
+def _client_key(request) -> str:
+    """An opaque, keyed hash of the client's address for the scan analytics' rate filter: the
+    address itself is never kept."""
+    from apps.accounts.throttling import client_ip
+
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:scan-location:{client_ip(request)}".encode())
+    return digest.hexdigest()[:24]
+
+
 class LocationShareApi(APIView):
     """Anonymous: the consumer's browser shares an approximate position from a product page.
     The position is rounded to 0.1° before it is kept; the IP address is never kept."""
@@ -47,18 +61,61 @@ class LocationShareApi(APIView):
 
     @extend_schema(request=LocationShareSerializer, responses={202: OpenApiResponse()})
     def post(self, request):
+        # Per client address (OCOP_RATE_SCAN, the same counter as the page's scan log): 429.
+        wait = rate_limit_hit(request, scope="scan", rate=settings.OCOP_RATE_SCAN)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait)
         data = LocationShareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        services.scan_location_share(
+        recorded = services.scan_location_share(
             code=v.get("code", ""),
             gtin=v.get("gtin", ""),
             lot_number=v.get("lot", ""),
             lon=v["lon"],
             lat=v["lat"],
             user_agent=request.headers.get("User-Agent", ""),
+            client_key=_client_key(request),
         )
-        return Response({"recorded": True}, status=status.HTTP_202_ACCEPTED)
+        return Response({"recorded": recorded}, status=status.HTTP_202_ACCEPTED)
+
+
+_TEXT = {"allow_blank": True, "allow_null": True}
+PUBLIC_PRODUCT = inline_serializer("PublicProduct", {
+    "product": inline_serializer("PublicProductProduct", {
+        "name": f.CharField(), "gtin": f.CharField(**_TEXT), "ocop_code": f.CharField(**_TEXT),
+        "url": f.CharField(), "story": f.CharField(**_TEXT), "story_en": f.CharField(**_TEXT),
+        "photos": f.ListField(child=f.URLField()),
+        "buy_links": f.ListField(child=f.DictField()),
+    }),
+    "producer": inline_serializer("PublicProductProducer", {
+        "name": f.CharField(), "commune": f.CharField(), "commune_code": f.CharField(),
+        "province": f.CharField(),
+    }),
+    "certificate": inline_serializer("PublicProductCertificate", {
+        "stars": f.IntegerField(), "number": f.CharField(**_TEXT), "decision_number": f.CharField(**_TEXT),
+        "decision_date": f.DateField(), "valid_from": f.DateField(), "valid_until": f.DateField(),
+        "extended_until": f.DateField(allow_null=True), "status": f.CharField(),
+        "revoked_on": f.DateField(allow_null=True), "revocation_decision": f.CharField(**_TEXT),
+    }),
+    "is_demo": f.BooleanField(),
+})
+SCAN_SUMMARY = inline_serializer("ScanSummary", {
+    "days": f.IntegerField(), "total": f.IntegerField(), "located": f.IntegerField(),
+    "flagged_total": f.IntegerField(),
+    "daily": inline_serializer("ScanDay", {
+        "day": f.DateField(), "scans": f.IntegerField(), "flagged": f.IntegerField(),
+    }, many=True),
+    "agents": f.DictField(child=f.IntegerField(), help_text="Scans per client class."),
+    "places": inline_serializer("ScanPlaces", {
+        "type": f.ChoiceField(choices=["FeatureCollection"]),
+        "features": FeatureSerializer(many=True),
+    }, help_text="0.1° cells as Point features with `scans`, `flagged`, `products`."),
+    "flagged": inline_serializer("ScanFlagged", {
+        "product_id": f.IntegerField(), "product": f.CharField(), "commune": f.CharField(allow_null=True),
+        "status": f.CharField(), "scans": f.IntegerField(), "located": f.IntegerField(),
+    }, many=True),
+})
 
 
 class PublicProductApi(APIView):
@@ -69,6 +126,7 @@ class PublicProductApi(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [ORJSONRenderer]
 
+    @extend_schema(responses=PUBLIC_PRODUCT)
     def get(self, request, code: str):
         public = public_product_by_code(code=code)
         if public is None:
@@ -246,7 +304,7 @@ class ScanSummaryApi(APIView):
 
     renderer_classes = [ORJSONRenderer]
 
-    @extend_schema(parameters=[ScanSummaryFilterSerializer])
+    @extend_schema(parameters=[ScanSummaryFilterSerializer], responses=SCAN_SUMMARY)
     def get(self, request):
         filters = ScanSummaryFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
 from apps.producers.api.serializers import GeoJSONPointField
 from apps.products.gs1 import LOT_REGEX
 
@@ -51,7 +52,7 @@ class _NoUnknownFieldsMixin:
 
 
 class LotInputSerializer(_NoUnknownFieldsMixin, serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, help_text=_("Product id (create only)."))
+    product = AsciiIntegerSerializerField(min_value=1, help_text=_("Product id (create only)."))
     lot_number = serializers.RegexField(
         LOT_REGEX,
         max_length=20,
@@ -97,6 +98,14 @@ class LotOutputSerializer(serializers.Serializer):
     class_uri = serializers.SerializerMethodField(
         help_text=_("GS1 Digital Link URI of the lot, or this site's.")
     )
+    public_id = serializers.CharField(
+        help_text=_(
+            "The lot's random public identifier (its public page is /trace/lots/{public_id}/)."
+        )
+    )
+    published = serializers.BooleanField(
+        help_text=_("Whether the public trace page is online (POST …/publish/ or …/unpublish/).")
+    )
     public_url = serializers.SerializerMethodField()
     epcis_url = serializers.SerializerMethodField()
     missing_items = serializers.SerializerMethodField(
@@ -132,7 +141,7 @@ class LotOutputSerializer(serializers.Serializer):
         return lot_class_uri(lot)
 
     def get_public_url(self, lot) -> str:
-        return reverse("traceability:public-lot", args=[lot.pk])
+        return reverse("traceability:public-lot", args=[lot.public_id])
 
     def get_epcis_url(self, lot) -> str:
         return reverse("lot-epcis", args=[lot.pk])

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("lots/", views.LotListCreateApi.as_view(), name="lot-list"),
     path("lots/<int:lot_id>/", views.LotDetailApi.as_view(), name="lot-detail"),
+    path("lots/<int:lot_id>/publish/", views.LotPublishApi.as_view(), name="lot-publish"),
+    path("lots/<int:lot_id>/unpublish/", views.LotUnpublishApi.as_view(), name="lot-unpublish"),
     path("lots/<int:lot_id>/events/", views.EventListCreateApi.as_view(), name="lot-event-list"),
     path(
         "lots/<int:lot_id>/events/<int:event_id>/",

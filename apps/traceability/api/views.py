@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.pagination import Pagination
+from apps.core.api.schema import paginated
 
 from .. import services
 from ..epcis import CONTENT_TYPE, lot_epcis_document
@@ -36,7 +37,7 @@ def _paginated(view, request, rows, serializer):
 class LotListCreateApi(APIView):
     """Lots of products in the user's jurisdiction (producers: their own)."""
 
-    @extend_schema(responses=LotOutputSerializer(many=True))
+    @extend_schema(responses=paginated(LotOutputSerializer), operation_id="api_v1_lots_list")
     def get(self, request):
         return _paginated(self, request, lot_list(user=request.user), LotOutputSerializer)
 
@@ -75,8 +76,23 @@ class LotDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LotPublishApi(APIView):
+    """Put the lot's public trace page online (`publish`) or take it offline (`unpublish`)."""
+
+    published = True
+
+    @extend_schema(request=None, responses=LotOutputSerializer)
+    def post(self, request, lot_id: int):
+        services.lot_publish(actor=request.user, lot_id=lot_id, published=self.published)
+        return Response(LotOutputSerializer(lot_get(user=request.user, lot_id=lot_id)).data)
+
+
+class LotUnpublishApi(LotPublishApi):
+    published = False
+
+
 class EventListCreateApi(APIView):
-    @extend_schema(responses=TraceEventOutputSerializer(many=True))
+    @extend_schema(responses=paginated(TraceEventOutputSerializer), operation_id="api_v1_lots_events_list")
     def get(self, request, lot_id: int):
         return _paginated(
             self,
@@ -134,7 +150,7 @@ class EventDetailApi(APIView):
 
 class LotChangesApi(APIView):
     @extend_schema(
-        responses=TraceChangeOutputSerializer(many=True),
+        responses=paginated(TraceChangeOutputSerializer),
         description="Audit trail of the lot and its events.",
     )
     def get(self, request, lot_id: int):

@@ -16,9 +16,9 @@ def test_trace_page_shows_live_certificate_status(chain, decide, people, client)
     decide([result.pk])
     certificate = Certificate.objects.get(result=result)
     lot = services.lot_create(
-        actor=people["producer"], product_id=certificate.product_id, lot_number="R1"
+        actor=people["producer"], product_id=certificate.product_id, lot_number="R1", published=True
     )
-    html = client.get(f"/trace/lots/{lot.pk}/").content.decode()
+    html = client.get(f"/trace/lots/{lot.public_id}/").content.decode()
     assert 'data-testid="certificate-status" class="status-valid"' in html
     assert certificate.product_code in html and "★★★★" in html and "★★★★★" not in html
     certificate_revoke(
@@ -29,4 +29,4 @@ def test_trace_page_shows_live_certificate_status(chain, decide, people, client)
         actor=people["leader"],
         note="Hậu kiểm",
     )
-    assert 'class="status-revoked"' in client.get(f"/trace/lots/{lot.pk}/").content.decode()
+    assert 'class="status-revoked"' in client.get(f"/trace/lots/{lot.public_id}/").content.decode()

@@ -33,8 +33,11 @@
     return q.toString();
   }
 
-  function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+  /* GET a JSON document; a non-2xx answer rejects with the server's error envelope as `body`.
+     `signal` (an AbortSignal, optional) cancels the request: the promise then rejects with an
+     AbortError, which callers treat as "superseded", never as a failure to show. */
+  function requestJSON(url, accept, signal) {
+    return fetch(url, { headers: { Accept: accept }, credentials: "same-origin", signal: signal }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
         if (!r.ok) { var e = new Error(body.message || String(r.status)); e.status = r.status; e.body = body; throw e; }
         return body;
@@ -42,18 +45,16 @@
     });
   }
 
+  function getJSON(url, signal) { return requestJSON(url, "application/json", signal); }
+
+  function isAbort(err) { return !!err && err.name === "AbortError"; }
+
   /* Every page of a layer of the GeoJSON layer API (follows links rel=next). */
-  function fetchLayer(layerId, params) {
+  function fetchLayer(layerId, params, signal) {
     var url = config.layerUrl.replace("LAYER", layerId) + "?" + query(Object.assign({ limit: 10000 }, params || {}));
     var features = [];
     function next(u) {
-      return fetch(u, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
-        .then(function (r) {
-          return r.json().catch(function () { return {}; }).then(function (body) {
-            if (!r.ok) { var e = new Error(body.message || String(r.status)); e.status = r.status; e.body = body; throw e; }
-            return body;
-          });
-        })
+      return requestJSON(u, "application/geo+json", signal)
         .then(function (fc) {
           features = features.concat(fc.features || []);
           var more = (fc.links || []).filter(function (l) { return l.rel === "next"; })[0];
@@ -79,6 +80,10 @@
   function makeMap(el) {
     var map = L.map(el, { preferCanvas: false, minZoom: 5, maxZoom: 18 }).setView([10.1, 106.3], 9);
     map.attributionControl.setPrefix(false);
+    // data-moving="1" while the map pans or zooms (also the clusters' animations): a marker is
+    // only clickable, and only where it is drawn, once the map has settled.
+    map.on("movestart zoomstart", function () { el.dataset.moving = "1"; });
+    map.on("moveend zoomend", function () { el.dataset.moving = ""; });
     attributions.forEach(function (a) { map.attributionControl.addAttribution(a); });
     if (el.dataset.basemap) {
       L.tileLayer(el.dataset.basemap, { attribution: el.dataset.basemapAttribution || "" }).addTo(map);
@@ -95,7 +100,7 @@
       ? fmt(i18n.stars, { n: p.stars }) : i18n.noStar;
     return "<strong>" + esc(p.name) + "</strong><br>" + esc(star) + " · " + esc(i18n.group) + " " + esc(p.group) +
       "<br>" + esc(i18n.producer) + ": " + esc(p.producer_name) + "<br>" + esc(p.commune_name) +
-      '<br><a href="' + productUrl(id) + '" data-testid="open-product" data-id="' + id + '">' + esc(i18n.openProduct) + "</a>";
+      '<br><a href="' + esc(productUrl(id)) + '" data-testid="open-product" data-id="' + esc(id) + '">' + esc(i18n.openProduct) + "</a>";
   }
 
   function standingStar(p) {
@@ -111,7 +116,7 @@
       var star = standingStar(f.properties);
       var icon = L.divIcon({
         className: "product-marker",
-        html: '<span class="pm" data-testid="product-marker" data-id="' + f.id + '" style="background:' +
+        html: '<span class="pm" data-testid="product-marker" data-id="' + esc(f.id) + '" style="background:' +
           STAR_COLOURS[star || "none"] + '">' + (star ? star + "★" : "·") + "</span>",
         iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12]
       });
@@ -128,7 +133,7 @@
       (p.commune_deadline ? "<br>" + esc(i18n.deadline) + ": " + esc(p.commune_deadline) : "") +
       (p.overdue ? ' <strong class="overdue-badge">' + esc(i18n.overdue) + "</strong>" : "") +
       "<br>" + esc(p.commune_name) +
-      '<br><a href="' + dossierUrl(id) + '" data-testid="open-dossier" data-id="' + id + '">' + esc(i18n.openDossier) + "</a>";
+      '<br><a href="' + esc(dossierUrl(id)) + '" data-testid="open-dossier" data-id="' + esc(id) + '">' + esc(i18n.openDossier) + "</a>";
   }
 
   /* Dossiers as circles coloured by status; overdue ones larger with a red ring. */
@@ -183,7 +188,7 @@
   }
 
   window.OcopDash = {
-    config: config, i18n: i18n, esc: esc, fmt: fmt, query: query, getJSON: getJSON, fetchLayer: fetchLayer,
+    config: config, i18n: i18n, esc: esc, fmt: fmt, query: query, getJSON: getJSON, fetchLayer: fetchLayer, isAbort: isAbort,
     layerParams: layerParams, makeMap: makeMap, productLayer: productLayer, dossierLayer: dossierLayer,
     bars: bars, legendControl: legendControl, pointsLegend: pointsLegend, communeUrl: communeUrl,
     STAR_COLOURS: STAR_COLOURS, STATUS_COLOURS: STATUS_COLOURS

@@ -15,7 +15,7 @@
   var state = { era: "current", indicator: "products_recognised", units: null, provinces: null, products: null, dossiers: null };
   var unitLayer = null, provinceLayer = null, productLayer = null, dossierLayer = null, control = null;
   var legend = D.legendControl().addTo(map);
-  var seq = { units: 0, points: 0, summary: 0 };
+  var unitsGeneration = 0, unitsInflight = null;
 
   config.indicators.forEach(function (ind) {
     var o = document.createElement("option");
@@ -69,13 +69,16 @@
       return "<tr><td>" + D.esc(ind.title) + "</td><td>" + (p[ind.id] || 0) + "</td></tr>";
     }).join("");
     var link = p.level === "commune" && !p.valid_to
-      ? '<br><a href="' + D.communeUrl(p.code) + '" data-testid="open-commune">' + D.esc(i18n.openCommune) + "</a>" : "";
+      ? '<br><a href="' + D.esc(D.communeUrl(p.code)) + '" data-testid="open-commune">' + D.esc(i18n.openCommune) + "</a>" : "";
     return "<strong>" + D.esc(p.full_name) + "</strong> <small>" + D.esc(p.code) + "</small>" + link +
       '<table class="popup-table">' + lines + "</table>";
   }
 
   function loadUnits() {
-    var my = ++seq.units, pre = state.era === "pre2025";
+    // Switching era again aborts the previous era's requests; only the last one draws.
+    if (unitsInflight) { unitsInflight.abort(); }
+    var controller = unitsInflight = new AbortController(), signal = controller.signal;
+    var my = ++unitsGeneration, pre = state.era === "pre2025";
     status.textContent = i18n.loading;
     el.dataset.unitsLoaded = "";
     var day = pre ? { valid_on: config.preReformDay } : {};
@@ -85,12 +88,13 @@
       : [{ level: "commune", parent: config.province }];
     // One request after the other: a handful of small responses, and a gentler load on the server.
     var collected = [];
-    var chain = D.getJSON(provinceUrl).then(function (fc) { collected.push(fc); });
+    var chain = D.getJSON(provinceUrl, signal).then(function (fc) { collected.push(fc); });
     unitParams.forEach(function (params) {
-      chain = chain.then(function () { return D.fetchLayer("admin-units", params); }).then(function (fc) { collected.push(fc); });
+      chain = chain.then(function () { return D.fetchLayer("admin-units", params, signal); }).then(function (fc) { collected.push(fc); });
     });
     return chain.then(function () { return collected; }).then(function (res) {
-      if (my !== seq.units) { return; }
+      if (my !== unitsGeneration) { return; }
+      unitsInflight = null;
       var provinces = res[0];
       var units = { type: "FeatureCollection", features: [] };
       res.slice(1).forEach(function (fc) { units.features = units.features.concat(fc.features); });
@@ -113,7 +117,9 @@
       el.dataset.era = state.era;
       el.dataset.unitsLoaded = "1";
       showStatus();
-    }).catch(function () { if (my === seq.units) { status.textContent = i18n.failed; el.dataset.unitsLoaded = "error"; } });
+    }).catch(function (err) {
+      if (my === unitsGeneration && !D.isAbort(err)) { status.textContent = i18n.failed; el.dataset.unitsLoaded = "error"; }
+    });
   }
 
   function setControl() {
@@ -152,31 +158,21 @@
     return promise.then(function (fc) { return { ok: true, fc: fc }; }, function (err) { return { ok: false, err: err }; });
   }
 
-  /* Products and dossiers load independently: one layer failing leaves the other on the map. */
-  function loadPoints(values) {
-    var my = ++seq.points;
-    el.dataset.pointsLoaded = "";
-    var res = [];
-    return settle(D.fetchLayer("products", D.layerParams("products", values))).then(function (r) {
-      res.push(r);
-      return settle(D.fetchLayer("dossiers", D.layerParams("dossiers", values)));
-    }).then(function (r) {
-      res.push(r);
-      if (my !== seq.points) { return; }
-      var empty = { type: "FeatureCollection", features: [] };
-      state.products = res[0].ok ? res[0].fc : empty;
-      state.dossiers = res[1].ok ? res[1].fc : empty;
-      if (productLayer) { map.removeLayer(productLayer); }
-      if (dossierLayer) { map.removeLayer(dossierLayer); }
-      dossierLayer = D.dossierLayer(state.dossiers).addTo(map);
-      productLayer = D.productLayer(state.products).addTo(map);
-      setControl();
-      el.dataset.productCount = res[0].ok ? String(state.products.features.length) : "error";
-      el.dataset.dossierCount = res[1].ok ? String(state.dossiers.features.length) : "error";
-      el.dataset.pointsLoaded = "1";
-      showStatus();
-      if (!res[0].ok || !res[1].ok) { status.textContent += " " + i18n.failed; }
-    });
+  /* Products and dossiers draw independently: one layer failing leaves the other on the map. */
+  function drawPoints(products, dossiers) {
+    var empty = { type: "FeatureCollection", features: [] };
+    state.products = products.ok ? products.fc : empty;
+    state.dossiers = dossiers.ok ? dossiers.fc : empty;
+    if (productLayer) { map.removeLayer(productLayer); }
+    if (dossierLayer) { map.removeLayer(dossierLayer); }
+    dossierLayer = D.dossierLayer(state.dossiers).addTo(map);
+    productLayer = D.productLayer(state.products).addTo(map);
+    setControl();
+    el.dataset.productCount = products.ok ? String(state.products.features.length) : "error";
+    el.dataset.dossierCount = dossiers.ok ? String(state.dossiers.features.length) : "error";
+    el.dataset.pointsLoaded = "1";
+    showStatus();
+    if (!products.ok || !dossiers.ok) { status.textContent += " " + i18n.failed; }
   }
 
   function renderCharts(s) {
@@ -202,16 +198,7 @@
     D.bars(q("[data-testid=chart-year]"), s.recognitions_by_year.map(function (y) {
       return { key: String(y.year), label: String(y.year), count: y.count, colour: "#1864ab" };
     }));
-  }
-
-  function loadSummary(values) {
-    var my = ++seq.summary;
-    document.getElementById("charts").dataset.loaded = "";
-    return D.getJSON(config.summaryUrl + "?" + D.query(values)).then(function (s) {
-      if (my !== seq.summary) { return; }
-      renderCharts(s);
-      document.getElementById("charts").dataset.loaded = "1";
-    });
+    charts.dataset.loaded = "1";
   }
 
   function zoomToUnit(code) {
@@ -221,24 +208,44 @@
     });
   }
 
+  /* One generation per change of the filter panel. A new change aborts every request still in
+     flight for the previous one; a generation draws its charts and points, and marks the panel
+     "ok", only when all three of its requests have settled and no newer generation has started.
+     So however fast filters change, what stays on screen is the last filter's numbers. */
+  var generation = 0, inflight = null, timer = null;
+  var charts = document.getElementById("charts");
+
   function refresh() {
+    clearTimeout(timer);
+    if (inflight) { inflight.abort(); }
+    var controller = inflight = new AbortController();
+    var my = ++generation;
     var values = filterValues();
     form.dataset.state = "loading";
-    // The summary validates every field first (same rules as the layers): a 400 names it.
-    loadSummary(values).then(function () {
+    form.dataset.generation = String(my);
+    var signal = controller.signal;
+    // The summary validates every field (the same rules as the layers): a 400 names the field.
+    return Promise.all([
+      settle(D.getJSON(config.summaryUrl + "?" + D.query(values), signal)),
+      settle(D.fetchLayer("products", D.layerParams("products", values), signal)),
+      settle(D.fetchLayer("dossiers", D.layerParams("dossiers", values), signal))
+    ]).then(function (res) {
+      if (my !== generation) { return; }
+      inflight = null;
+      if (!res[0].ok) { throw res[0].err; }
       showError(null);
-      return loadPoints(values);
-    }).then(function () {
+      renderCharts(res[0].fc);
+      drawPoints(res[1], res[2]);
       zoomToUnit(values.unit);
       form.dataset.state = "ok";
     }).catch(function (err) {
+      if (my !== generation || D.isAbort(err)) { return; }
       if (!err.body && window.console) { console.error(err); }
       showError(err);
       form.dataset.state = "error";
     });
   }
 
-  var timer = null;
   form.addEventListener("change", refresh);
   form.addEventListener("input", function (e) {
     if (e.target.name === "round") { clearTimeout(timer); timer = setTimeout(refresh, 400); }

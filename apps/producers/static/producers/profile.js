@@ -35,9 +35,11 @@
 
   var areas = L.featureGroup().addTo(map);
   var table = document.querySelector("[data-testid=area-table] tbody");
+  // Leaflet puts a string popup into innerHTML: the producer's own text goes in as a text node.
+  function text(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   function addArea(a) {
     L.geoJSON(a.geometry, { style: { color: "#b8860b", weight: 2, className: "production-area" } })
-      .bindPopup(a.name + " · " + a.area_ha + " ha").addTo(areas);
+      .bindPopup(text(a.name + " · " + a.area_ha + " ha")).addTo(areas);
     var row = table.insertRow();
     row.insertCell().textContent = a.name;
     row.insertCell().textContent = kinds[a.kind] || a.kind;

@@ -15,14 +15,16 @@
       L.tileLayer(data.basemap).addTo(map);
     }
     var group = L.featureGroup().addTo(map);
+    // Leaflet puts a string tooltip into innerHTML: names go in as text nodes, never as markup.
+    var text = function (s) { var span = document.createElement("span"); span.textContent = s; return span; };
     if (data.commune) {
       L.geoJSON(JSON.parse(data.commune), { style: { color: "#1b6e3a", weight: 2, fillColor: "#cfe8d6", fillOpacity: 0.45 } })
-        .bindTooltip(data.communeName || "").addTo(group);
+        .bindTooltip(text(data.communeName || "")).addTo(group);
     }
     (data.areas || []).forEach(function (a) {
       if (!a.geojson) { return; }
       L.geoJSON(JSON.parse(a.geojson), { style: { color: "#b26a00", weight: 2, fillColor: "#f3c77a", fillOpacity: 0.6 } })
-        .bindTooltip(a.name + " (" + a.hectares + " ha)").addTo(group);
+        .bindTooltip(text(a.name + " (" + a.hectares + " ha)")).addTo(group);
     });
     var bounds = group.getBounds();
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); } else { map.setView([10.1, 106.3], 9); }

@@ -18,7 +18,7 @@
     },
     onEachFeature: function (f, l) {
       var p = f.properties;
-      l.bindPopup("<strong>" + p.scans + "</strong> · " + (p.flagged ? "<span style='color:#b3121b'>" + p.flagged + " ✗</span><br>" : "<br>") + p.products.map(esc).join("<br>"));
+      l.bindPopup("<strong>" + esc(p.scans) + "</strong> · " + (p.flagged ? "<span style='color:#b3121b'>" + esc(p.flagged) + " ✗</span><br>" : "<br>") + (p.products || []).map(esc).join("<br>"));
     }
   }).addTo(map);
   var b = layer.getBounds();
