@@ -4,12 +4,12 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.authentication import ApiTokenAuthentication
+from apps.accounts.authentication import ApiTokenAuthentication, CheckedBasicAuthentication
 from apps.core.api.geojson import ORJSONRenderer
 
 from .selectors import dashboard_summary, may_read_summary
@@ -60,7 +60,11 @@ PARAMETERS = [
 )
 class SummaryApi(APIView):
     # Basic first, as the layer API: anonymous gets 401 rather than a login page.
-    authentication_classes = [BasicAuthentication, ApiTokenAuthentication, SessionAuthentication]
+    authentication_classes = [
+        CheckedBasicAuthentication,
+        ApiTokenAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes = [IsAuthenticated, CanReadSummary]
     renderer_classes = [ORJSONRenderer]
 

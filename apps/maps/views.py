@@ -17,13 +17,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.authentication import ApiTokenAuthentication
+from apps.accounts.authentication import ApiTokenAuthentication, CheckedBasicAuthentication
 from apps.core.api.errors import ApplicationError, ErrorCode, error_body
 from apps.core.api.geojson import ORJSONRenderer
 from apps.core.http import cached_response
@@ -32,7 +32,11 @@ from .exports import export_layer
 from .layers import LayerContext, get_layer
 from .tiles import MVT_MEDIA_TYPE, parse_tile, render_tile, tilejson, tiles_available
 
-SCOPED_AUTHENTICATION = [BasicAuthentication, ApiTokenAuthentication, SessionAuthentication]
+SCOPED_AUTHENTICATION = [
+    CheckedBasicAuthentication,
+    ApiTokenAuthentication,
+    SessionAuthentication,
+]
 
 
 class IgnoreAccept(BaseContentNegotiation):

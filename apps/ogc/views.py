@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.authentication import ApiTokenAuthentication
+from apps.accounts.authentication import ApiTokenAuthentication, CheckedBasicAuthentication
 from apps.accounts.models import ApiToken
 from apps.accounts.selectors import api_token_active
 from apps.accounts.services import api_token_create, api_token_revoke
@@ -100,7 +100,7 @@ def _exception_response(exc: OgcError) -> HttpResponse:
 def authenticate(request):
     """The user from HTTP Basic, an API token or the session; None when anonymous. Wrong
     credentials are a 401 (never silently anonymous)."""
-    for backend in (BasicAuthentication(), ApiTokenAuthentication()):
+    for backend in (CheckedBasicAuthentication(), ApiTokenAuthentication()):
         try:
             result = backend.authenticate(request)
         except exceptions.AuthenticationFailed as exc:
@@ -568,7 +568,11 @@ class TokenApi(APIView):
     `GDAL_HTTP_HEADERS`). A token cannot create its successor: POST needs the password (HTTP
     Basic) or the browser session."""
 
-    authentication_classes = [BasicAuthentication, ApiTokenAuthentication, SessionAuthentication]
+    authentication_classes = [
+        CheckedBasicAuthentication,
+        ApiTokenAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes = [IsAuthenticated]
     renderer_classes = [ORJSONRenderer]
 

@@ -43,7 +43,7 @@ def trace_event_get(*, user, lot_id: int, event_id: int) -> TraceEvent:
     return get_object_or_404(
         TraceEvent.objects.for_user(user).select_related("commune", "province", "lot"),
         pk=event_id,
-        lot_id=lot_id,
+        lot__pk=lot_id,  # a path id beyond BIGINT matches nothing (`lot_id=` overflows in SQLite)
     )
 
 

@@ -100,7 +100,9 @@ def _lot_for_write(actor, lot_id: int) -> Lot:
 def _event_for_write(actor, event_id: int, lot_id: int | None = None) -> TraceEvent:
     qs = TraceEvent.objects.for_user(actor).select_related("lot__product__producer")
     if lot_id is not None:
-        qs = qs.filter(lot_id=lot_id)
+        # `lot__pk`, not `lot_id`: Django's out-of-range guard (no row, not an overflow error
+        # from the database) applies to the primary key's lookup, not the foreign key's.
+        qs = qs.filter(lot__pk=lot_id)
     event = qs.select_for_update(of=("self",)).filter(pk=event_id).first()
     if event is None:
         raise not_found(event_id=event_id)

@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "apps.accounts.authentication.CheckedBasicAuthentication",
         # `Authorization: Token …` for GIS clients and scripts (QGIS, GDAL, ogr2ogr); only the
         # key's SHA-256 is stored (apps/accounts/authentication.py).
         "apps.accounts.authentication.ApiTokenAuthentication",

@@ -89,6 +89,9 @@ def test_recognition_decision_endpoint(chain, people, client_for):
     assert missing.status_code == 400 and missing.json()["extra"]["key"] == "decision_number"
     empty = _call(client_for(people["leader"]), "post", url, {**body, "result_ids": []})
     assert empty.status_code == 400 and empty.json()["extra"]["key"] == "result_ids"
+    # Found by schemathesis: an id beyond BIGINT overflowed SQLite's INTEGER (500).
+    huge = _call(client_for(people["leader"]), "post", url, {**body, "result_ids": [2**85]})
+    assert huge.status_code == 400 and huge.json()["extra"]["key"] == "result_ids.0"
     future = _call(
         client_for(people["leader"]),
         "post",

@@ -6,6 +6,7 @@ the app."""
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import PASSWORD
 
@@ -48,17 +49,24 @@ def wait_settled(page):
 
 def open_product(page, product_id):
     """Click the product's marker (zooming into clusters until it shows), then the popup's link,
-    and wait for the product page."""
+    and wait for the product page. On a loaded machine a click can land while markercluster is
+    still redrawing, and the popup does not open: then the map settles and the click is tried
+    again, as a person would click again."""
     marker = page.locator(f".pm[data-id='{product_id}']")
-    for _ in range(8):
-        wait_settled(page)
-        if marker.count():
-            break
-        page.locator(".marker-cluster").first.click()
-    marker.click()
     link = f"[data-testid=open-product][data-id='{product_id}']"
-    page.wait_for_selector(link)
-    page.wait_for_timeout(400)  # let the popup finish panning the map
+    for _attempt in range(4):
+        for _ in range(8):
+            wait_settled(page)
+            if marker.count():
+                break
+            page.locator(".marker-cluster").first.click()
+        marker.click()
+        try:
+            page.wait_for_selector(link, timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    wait_settled(page)  # the popup pans the map to show itself
     with page.expect_navigation(url=re.compile(rf"/dashboards/products/{product_id}/$")):
         page.click(link)
 

@@ -150,6 +150,15 @@ def test_officers_read_in_scope_but_cannot_write(client_for, chain, people, who)
     assert api.delete(u["event"]).status_code == 403
 
 
+def test_a_lot_id_beyond_bigint_is_404(client_for, chain, people):
+    """Found by schemathesis: the event lookup by `lot_id=` overflowed SQLite's INTEGER (500)."""
+    api = client_for(people["owner"])
+    url = f"{LOTS}{2**85}/events/{chain.events.first().pk}/"
+    assert api.get(url).status_code == 404
+    assert api.patch(url, {"party_name": "X"}, format="json").status_code == 404
+    assert api.delete(url).status_code == 404
+
+
 # --- events --------------------------------------------------------------------------------------
 def test_owner_records_changes_and_deletes_an_event(client_for, lot, people):
     api = client_for(people["owner"])

@@ -81,7 +81,9 @@ class CertificateListFilter(serializers.Serializer):
 
 class DecisionInput(serializers.Serializer):
     result_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),  # BIGINT: never a 500
+        min_length=1,
+        max_length=500,
     )
     decision_number = serializers.CharField(max_length=60)
     decision_date = serializers.DateField()

@@ -93,14 +93,17 @@ class FeatureCollectionSerializer(serializers.Serializer):
         ref_name = "FeatureCollection"
 
 
-def paginated(serializer: type[serializers.Serializer] | serializers.Serializer) -> serializers.Serializer:
+def paginated(
+    serializer: type[serializers.Serializer] | serializers.Serializer,
+) -> serializers.Serializer:
     """The page envelope of apps/core/api/pagination.py around `serializer` (a class, or an
     `inline_serializer`), as a named component `Paginated<Name>List`:
     `@extend_schema(responses=paginated(ProductOutput), operation_id="api_v1_products_list")`.
     (An APIView answering an object is not seen as a list, so give list views their
     operation_id, or they collide with the detail view's `..._retrieve`.)"""
     serializer_class = serializer if isinstance(serializer, type) else type(serializer)
-    name = getattr(getattr(serializer_class, "Meta", None), "ref_name", None) or serializer_class.__name__
+    meta = getattr(serializer_class, "Meta", None)
+    name = getattr(meta, "ref_name", None) or serializer_class.__name__
     name = name.removesuffix("Serializer")
     return inline_serializer(
         name=f"Paginated{name}List",

@@ -6,12 +6,12 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.authentication import ApiTokenAuthentication
+from apps.accounts.authentication import ApiTokenAuthentication, CheckedBasicAuthentication
 from apps.core.api.geojson import GEOJSON_MEDIA_TYPE, GeoJSONRenderer, ORJSONRenderer
 from apps.core.api.schema import FeatureCollectionSerializer
 from apps.core.http import cached_response
@@ -92,7 +92,11 @@ class _LayerFeaturesBase(APIView):
 class LayerFeaturesApi(_LayerFeaturesBase):
     # Basic first: an anonymous request gets 401 with `WWW-Authenticate: Basic`, so QGIS and
     # GDAL ask for credentials instead of failing on a 403.
-    authentication_classes = [BasicAuthentication, ApiTokenAuthentication, SessionAuthentication]
+    authentication_classes = [
+        CheckedBasicAuthentication,
+        ApiTokenAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes = [IsAuthenticated]
 
 

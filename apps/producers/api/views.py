@@ -7,7 +7,12 @@ from rest_framework.views import APIView
 
 from apps.accounts.choices import Role
 from apps.core.api.errors import ApplicationError, ErrorCode
-from apps.core.api.geojson import GEOJSON_MEDIA_TYPE, GeoJSONRenderer, ORJSONRenderer, feature_collection_page
+from apps.core.api.geojson import (
+    GEOJSON_MEDIA_TYPE,
+    GeoJSONRenderer,
+    ORJSONRenderer,
+    feature_collection_page,
+)
 from apps.core.api.pagination import Pagination
 from apps.core.api.schema import FeatureCollectionSerializer, paginated
 from apps.producers.permissions import (

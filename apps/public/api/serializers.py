@@ -63,5 +63,5 @@ class ProductPageOutputSerializer(serializers.Serializer):
 
 
 class ScanSummaryFilterSerializer(serializers.Serializer):
-    product = serializers.IntegerField(required=False)
+    product = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     days = serializers.IntegerField(required=False, min_value=1, max_value=730, default=90)

@@ -92,7 +92,9 @@ class LotUnpublishApi(LotPublishApi):
 
 
 class EventListCreateApi(APIView):
-    @extend_schema(responses=paginated(TraceEventOutputSerializer), operation_id="api_v1_lots_events_list")
+    @extend_schema(
+        responses=paginated(TraceEventOutputSerializer), operation_id="api_v1_lots_events_list"
+    )
     def get(self, request, lot_id: int):
         return _paginated(
             self,
