@@ -168,8 +168,17 @@ def check_in_vietnam(geom, *, field: str) -> None:
 
 
 # --- form and serializer fields ------------------------------------------------------------
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
 class AsciiIntegerSerializerField(serializers.IntegerField):
-    """DRF's IntegerField, ASCII digits only (DRF's own reads "１２" as 12)."""
+    """DRF's IntegerField, ASCII digits only (DRF's own reads "１２" as 12), and within a 64-bit
+    integer unless narrower bounds are given: a larger number is a 400, not a database overflow."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", BIGINT_MIN)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, str) and not _ASCII_INT.match(data.strip()):

@@ -2,6 +2,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
+
 from apps.producers.api.serializers import GeoJSONPointField
 
 from ..choices import PublicStatus, RevocationGround
@@ -81,7 +83,7 @@ class CertificateListFilter(serializers.Serializer):
 
 class DecisionInput(serializers.Serializer):
     result_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),  # BIGINT: never a 500
+        child=AsciiIntegerSerializerField(min_value=1, max_value=2**63 - 1),  # BIGINT: never a 500
         min_length=1,
         max_length=500,
     )

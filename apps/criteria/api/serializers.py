@@ -12,6 +12,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
+
 from apps.criteria import engine
 from apps.criteria.errors import CriteriaError, CriteriaErrorCode
 
@@ -181,7 +183,7 @@ class SheetOutputSerializer(ReviewFields):
 
 class ScorecardInputSerializer(serializers.Serializer):
     choices = serializers.DictField(
-        child=serializers.IntegerField(min_value=1),
+        child=AsciiIntegerSerializerField(min_value=1),
         help_text='Criterion code → option number (from 1), e.g. {"1.1": 3, "2.4": 2}.',
     )
     knockouts = serializers.ListField(
@@ -193,7 +195,7 @@ class ScorecardInputSerializer(serializers.Serializer):
 
 
 class RulesInputSerializer(serializers.Serializer):
-    council_size = serializers.IntegerField(required=False, allow_null=True)
+    council_size = AsciiIntegerSerializerField(required=False, allow_null=True)
     quorum = serializers.DecimalField(max_digits=4, decimal_places=3, required=False)
     spread_threshold = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
     minimum_rule = serializers.ChoiceField(engine.MINIMUM_RULES, required=False)
@@ -204,7 +206,7 @@ class RulesInputSerializer(serializers.Serializer):
 class EvaluateInputSerializer(serializers.Serializer):
     """Either one scorecard (`choices`, `knockouts`) or a council's `scorecards`."""
 
-    choices = serializers.DictField(child=serializers.IntegerField(min_value=1), required=False)
+    choices = serializers.DictField(child=AsciiIntegerSerializerField(min_value=1), required=False)
     knockouts = serializers.ListField(child=serializers.CharField(), required=False)
     scorecards = ScorecardInputSerializer(many=True, required=False)
     rules = RulesInputSerializer(required=False)

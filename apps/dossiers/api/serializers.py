@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
+
 from apps.dossiers.choices import AnnexType, DossierKind, DossierStatus
 from apps.dossiers.selectors import is_overdue
 
@@ -109,7 +111,7 @@ class DossierDetailOutput(DossierOutput):
 
 
 class DossierCreateInput(serializers.Serializer):
-    product = serializers.IntegerField()
+    product = AsciiIntegerSerializerField()
     kind = serializers.ChoiceField(choices=DossierKind.choices, default=DossierKind.FIRST)
 
 
@@ -125,7 +127,7 @@ class FormsInput(serializers.Serializer):
 
 
 class SelfAssessmentInput(serializers.Serializer):
-    choices = serializers.DictField(child=serializers.IntegerField(min_value=1))
+    choices = serializers.DictField(child=AsciiIntegerSerializerField(min_value=1))
     explanations = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True), required=False)
 
 
@@ -134,7 +136,7 @@ class TransitionInput(serializers.Serializer):
 
 
 class SamplesInput(serializers.Serializer):
-    received = serializers.IntegerField(min_value=0, max_value=20)
+    received = AsciiIntegerSerializerField(min_value=0, max_value=20)
     on = serializers.DateField()
 
 
@@ -143,4 +145,4 @@ class FileUploadInput(serializers.Serializer):
     annex_type = serializers.ChoiceField(choices=AnnexType.choices)
     criterion_code = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    replaces = serializers.IntegerField(required=False)
+    replaces = AsciiIntegerSerializerField(required=False)

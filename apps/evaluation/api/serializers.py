@@ -2,9 +2,11 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
+
 
 class ScorecardInput(serializers.Serializer):
-    choices = serializers.DictField(child=serializers.IntegerField(min_value=1), required=False)
+    choices = serializers.DictField(child=AsciiIntegerSerializerField(min_value=1), required=False)
     knockouts = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
     comments = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True),
                                      required=False)
@@ -29,7 +31,7 @@ class NoteInput(serializers.Serializer):
 
 
 class ReopenInput(serializers.Serializer):
-    scorecards = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    scorecards = serializers.ListField(child=AsciiIntegerSerializerField(), min_length=1)
     reason = serializers.CharField(max_length=5000)
 
 
@@ -38,7 +40,7 @@ class ConcludeInput(serializers.Serializer):
 
 
 class AssignInput(serializers.Serializer):
-    dossier = serializers.IntegerField()
+    dossier = AsciiIntegerSerializerField()
 
 
 class ResultOutput(serializers.Serializer):
@@ -87,24 +89,24 @@ class LabRequestInput(serializers.Serializer):
 
 
 class RoundInput(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2019, max_value=2100)
-    number = serializers.IntegerField(min_value=1, max_value=12)
+    year = AsciiIntegerSerializerField(min_value=2019, max_value=2100)
+    number = AsciiIntegerSerializerField(min_value=1, max_value=12)
     proposal_deadline = serializers.DateField()
     evaluation_deadline = serializers.DateField()
 
 
 class MemberInput(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = AsciiIntegerSerializerField()
     role = serializers.ChoiceField(choices=["chair", "vice_chair", "member", "secretary"])
     organisation = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class CouncilInput(serializers.Serializer):
-    round = serializers.IntegerField()
+    round = AsciiIntegerSerializerField()
     name = serializers.CharField(max_length=255)
     criteria_set = serializers.CharField(max_length=32, default="QD26/2026")
     members = MemberInput(many=True)
-    advisors = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    advisors = serializers.ListField(child=AsciiIntegerSerializerField(), required=False, default=list)
     quorum = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("1"),
                                       required=False)
     spread_threshold = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False)
@@ -115,7 +117,7 @@ class CouncilInput(serializers.Serializer):
 
 
 class ProducerLinkInput(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = AsciiIntegerSerializerField()
     kind = serializers.ChoiceField(choices=["relative", "adviser"])
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 

@@ -1,24 +1,26 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
+
 from apps.products.choices import ProductStatus
 from apps.products.models import CLASSIFICATION_CODE_REGEX
 
 
 class ProductInputSerializer(serializers.Serializer):
-    producer = serializers.IntegerField(min_value=1, help_text=_("Producer id"))
+    producer = AsciiIntegerSerializerField(min_value=1, help_text=_("Producer id"))
     name = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True)
     classification_code = serializers.RegexField(
         CLASSIFICATION_CODE_REGEX, max_length=10, help_text=_('Annex I position, e.g. "I.3.c"')
     )
-    criteria_sheet = serializers.IntegerField(
+    criteria_sheet = AsciiIntegerSerializerField(
         min_value=1,
         max_value=26,
         required=False,
         help_text=_("Criteria sheet 1..26; default: the sheet of the classification"),
     )
-    production_area = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    production_area = AsciiIntegerSerializerField(min_value=1, required=False, allow_null=True)
 
     def validate(self, attrs):
         if "status" in self.initial_data:
@@ -29,7 +31,7 @@ class ProductInputSerializer(serializers.Serializer):
 
 
 class ProductFilterSerializer(serializers.Serializer):
-    producer = serializers.IntegerField(min_value=1, required=False)
+    producer = AsciiIntegerSerializerField(min_value=1, required=False)
     status = serializers.ChoiceField(choices=ProductStatus.choices, required=False)
 
 

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.core.parsing import AsciiIntegerSerializerField
+
 
 class LocationShareSerializer(serializers.Serializer):
     """What the product page sends when the consumer agrees to share an approximate position.
@@ -63,5 +65,5 @@ class ProductPageOutputSerializer(serializers.Serializer):
 
 
 class ScanSummaryFilterSerializer(serializers.Serializer):
-    product = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    days = serializers.IntegerField(required=False, min_value=1, max_value=730, default=90)
+    product = AsciiIntegerSerializerField(required=False, min_value=1, max_value=2**63 - 1)
+    days = AsciiIntegerSerializerField(required=False, min_value=1, max_value=730, default=90)
