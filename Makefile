@@ -33,7 +33,7 @@ STRESS_LOAD ?= 1
 STRESS_ARGS ?= -m browser
 DEMO_ADDR  ?= 127.0.0.1:8000
 
-.PHONY: help demo test test-postgis test-spatialite test-s3 test-browser-stress deps venv postgis check messages clean
+.PHONY: help demo test test-postgis test-spatialite test-s3 test-browser-stress deps venv postgis check messages vendor-ol clean
 
 help:
 	@echo "make demo   install what is missing, load boundaries, criteria and demo data, serve on http://$(DEMO_ADDR)"
@@ -138,6 +138,15 @@ test-s3: venv
 messages: venv
 	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Rebuild the admin widget's OpenLayers subset (apps/geo/olbuild) into the vendored static file.
+# Needs npm and the npm registry; the built file is committed, so demo and tests never run this.
+vendor-ol:
+	@tmp=$$(mktemp -d); cp apps/geo/olbuild/package.json apps/geo/olbuild/entry.js $$tmp/; \
+	( cd $$tmp && npm install --no-audit --no-fund --silent && \
+	  npx esbuild entry.js --bundle --minify --format=iife --target=es2019 \
+	    --legal-comments=none --outfile=ol.js ) && \
+	cp $$tmp/ol.js apps/core/static/vendor/ol/ol.js; rm -rf $$tmp
 
 clean:
 	rm -rf var/test-artifacts var/test-reports .pytest_cache

@@ -5,7 +5,9 @@ OpenStreetMap's tiles from the internet: all three are blocked here (no request 
 `script-src 'self'`). This widget keeps Django's editor (`gis/js/OLMapWidget.js`, its textarea
 and form handling) and changes only where things come from:
 
-- OpenLayers 7.2.2, the version Django 5.2 names, vendored in `apps/core/static/vendor/ol/`;
+- OpenLayers 7.2.2, the version Django 5.2 names, vendored in `apps/core/static/vendor/ol/` as
+  the subset this editor uses (`make vendor-ol`, from `apps/geo/olbuild/entry.js`): without the
+  sources that default to internet tile servers, Django's OSM fallback cannot run at all;
 - the options as JSON data (`json_script`), read by `geo/admin-map.js`, which starts the map;
 - the base layer: OCOP_BASEMAP_URL as an XYZ layer when set, else none; the current provinces and
   the pilot province's communes (the admin-unit API, this site) are drawn as a backdrop.

@@ -270,7 +270,6 @@ SPECTACULAR_SETTINGS = {
     # /api/v1/docs/ loads Swagger UI from drf-spectacular-sidecar's static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # No badge from validator.swagger.io: the docs page makes no request outside the app.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
