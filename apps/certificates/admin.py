@@ -55,12 +55,25 @@ class MinistryProposalAdmin(ReadOnlyAdmin):
 
 @admin.register(Revocation)
 class RevocationAdmin(ReadOnlyAdmin):
-    list_display = ("certificate", "ground", "decision_number", "decided_on")
+    list_display = (
+        "certificate",
+        "status",
+        "ground",
+        "concluded_on",
+        "deadline",
+        "decision_number",
+        "decided_on",
+        "closed_at",
+    )
+    list_filter = ("status", "ground")
+    search_fields = ("certificate__product_code", "decision_number")
+    list_select_related = ("certificate",)
 
 
 @admin.register(Inspection)
 class InspectionAdmin(ReadOnlyAdmin):
-    list_display = ("certificate", "inspected_on", "inspector")
+    list_display = ("certificate", "inspected_on", "kind", "scope", "outcome", "inspector")
+    list_filter = ("kind", "outcome")
 
 
 @admin.register(ReminderSent)

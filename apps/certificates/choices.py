@@ -42,6 +42,46 @@ class RevocationGround(models.TextChoices):
     OTHER_CONCLUSION = "e", _("e) Other conclusions of a competent authority")
 
 
+class RevocationStatus(models.TextChoices):
+    """A revocation case (Đ8.3): opened by the OCOP office from a competent conclusion, then
+    decided by the authority (the certificate is revoked) or closed without revocation."""
+
+    OPEN = "open", _("Open: awaiting the authority's decision")
+    REVOKED = "revoked", _("Revoked by decision")
+    CLOSED = "closed", _("Closed without revocation")
+
+
+class InspectionKind(models.TextChoices):
+    """QĐ 26/2026 Đ9.2.a: "kiểm tra định kỳ và kiểm tra đột xuất khi cần thiết"."""
+
+    PERIODIC = "periodic", _("Periodic inspection")
+    AD_HOC = "ad_hoc", _("Ad hoc inspection")
+
+
+class InspectionScope(models.TextChoices):
+    """What the inspection covered, QĐ 26/2026 Đ9.3: a) the criteria maintained as in the
+    evaluated dossier; b) the use of the OCOP mark, product information and promotion."""
+
+    CRITERIA = "criteria", _("a) Criteria maintained as in the evaluated dossier")
+    MARK = "mark", _("b) Use of the OCOP mark, product information and promotion")
+    CRITERIA_AND_MARK = "criteria_and_mark", _("a) and b): criteria and use of the OCOP mark")
+
+
+class InspectionOutcome(models.TextChoices):
+    """What the inspection concluded; a non-compliant or violation outcome may ground a
+    revocation case (Đ8.1.b)."""
+
+    COMPLIANT = "compliant", _("Compliant")
+    NON_COMPLIANT = "non_compliant", _("Non-compliant: the requirements are no longer met")
+    VIOLATION = "violation", _("Violation of the law found")
+
+
+# The outcomes on which a revocation case may be opened from the inspection.
+INSPECTION_OUTCOMES_FOR_REVOCATION = frozenset(
+    {InspectionOutcome.NON_COMPLIANT, InspectionOutcome.VIOLATION}
+)
+
+
 # The legal wording of each ground (QĐ 26/2026 Đ8.1), kept verbatim for decisions and the
 # public page: data, not interface text, so it is not translated.
 REVOCATION_GROUND_TEXT = {

@@ -19,9 +19,13 @@ from .choices import (
     REVOCATION_GROUND_TEXT,
     CertificateStatus,
     DecisionLevel,
+    InspectionKind,
+    InspectionOutcome,
+    InspectionScope,
     PublicStatus,
     ReminderKind,
     RevocationGround,
+    RevocationStatus,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -91,6 +95,22 @@ def _reevaluation_pending():
     )
 
 
+def _in_force_when_qd26_took_effect() -> Q:
+    """The certificates the transitional extension (Đ12.3) applies to, as a filter: those in
+    force on the day QĐ 26/2026 took effect (`transitional_extension_applies`)."""
+    effective = settings.OCOP_QD26_EFFECTIVE_ON
+    return Q(valid_from__lte=effective, valid_until__gte=effective)
+
+
+def transitional_extension_applies(cert: "Certificate") -> bool:
+    """Whether the transitional extension of QĐ 26/2026 Đ12.3 (in force up to 180 days after
+    expiry while a late re-evaluation dossier awaits its decision) may apply to `cert`: only to
+    a certificate in force on the day the decision took effect (`OCOP_QD26_EFFECTIVE_ON`,
+    22/05/2026), i.e. valid_from <= that day <= valid_until. A certificate that expired before it
+    or was issued after it follows the permanent rules (Đ7.6) only."""
+    return cert.valid_from <= settings.OCOP_QD26_EFFECTIVE_ON <= cert.valid_until
+
+
 class CertificateQuerySet(models.QuerySet):
     def for_user(self, user) -> "CertificateQuerySet":
         """Certificates `user` may see: national roles all; provincial roles their provinces';
@@ -120,8 +140,8 @@ class CertificateQuerySet(models.QuerySet):
                 When(valid_until__gte=today, then=Value(PublicStatus.VALID.value)),
                 When(extended_until__gte=today, then=Value(PublicStatus.EXTENDED.value)),
                 When(
-                    reevaluation_pending=True,
-                    valid_until__gte=today - extension,
+                    Q(reevaluation_pending=True, valid_until__gte=today - extension)
+                    & _in_force_when_qd26_took_effect(),
                     then=Value(PublicStatus.EXTENDED.value),
                 ),
                 default=Value(PublicStatus.EXPIRED.value),
@@ -163,6 +183,17 @@ class Certificate(models.Model):
     extension_note = models.TextField(_("extension decision"), blank=True)
     pdf_storage_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
+    # The decided revocation (Đ8), set with `status` = "revoked" by the revocation services: the
+    # decided case among `revocation_cases`, so pages and lists can `select_related` it.
+    revocation = models.OneToOneField(
+        "Revocation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("revocation decision"),
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -198,7 +229,9 @@ def certificate_status(cert: Certificate, today: date) -> str:
     - "reevaluation_window" from 180 to 120 days before expiry (the re-evaluation filing window,
       Đ7.6), "valid" otherwise until the expiry day included;
     - after expiry, "extended" until the date the authority set, or while a re-evaluation dossier
-      filed since the certificate was issued awaits its decision, for at most 180 days (Đ12.3);
+      filed since the certificate was issued awaits its decision, for at most 180 days (Đ12.3),
+      the latter only for a certificate in force on the day QĐ 26/2026 took effect
+      (`transitional_extension_applies`);
     - "expired" otherwise.
     """
     if cert.status == CertificateStatus.REVOKED:
@@ -211,7 +244,9 @@ def certificate_status(cert: Certificate, today: date) -> str:
         return PublicStatus.VALID
     if cert.extended_until and today <= cert.extended_until:
         return PublicStatus.EXTENDED
-    if today <= cert.valid_until + timedelta(days=settings.OCOP_TRANSITION_EXTENSION_DAYS):
+    if transitional_extension_applies(cert) and today <= cert.valid_until + timedelta(
+        days=settings.OCOP_TRANSITION_EXTENSION_DAYS
+    ):
         pending = getattr(cert, "reevaluation_pending", None)
         if pending is None:
             pending = (
@@ -238,41 +273,172 @@ class MinistryProposal(models.Model):
         verbose_name = _("proposal to the ministry")
 
 
-class Revocation(models.Model):
-    """The revocation of a certificate (Đ8): by the Chairman of the provincial People's
-    Committee for 3★/4★, by the Minister for 5★."""
+class RevocationQuerySet(models.QuerySet):
+    def for_user(self, user) -> "RevocationQuerySet":
+        """Cases of the certificates `user` may see (`CertificateQuerySet.for_user`)."""
+        return self.filter(certificate__in=Certificate.objects.for_user(user))
 
-    certificate = models.OneToOneField(
-        Certificate, on_delete=models.PROTECT, related_name="revocation"
+    def with_overdue(self, today: date) -> "RevocationQuerySet":
+        """Annotate `overdue` for `today`: the same rule as `Revocation.overdue_on`."""
+        return self.annotate(
+            overdue=Case(
+                When(status=RevocationStatus.OPEN, deadline__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class Revocation(models.Model):
+    """A revocation case of a certificate (QĐ 26/2026 Đ8), in two steps (Đ8.3):
+
+    1. the OCOP office opens it from a competent conclusion on one of the grounds of Đ8.1 (for
+       ground đ, the commune People's Committee's confirmation that production stopped), possibly
+       an inspection's (Đ9); the decision is due within 15 days of that conclusion (Đ8.4);
+    2. the authority decides it (the Chairman of the provincial People's Committee for 3★/4★,
+       the Minister for 5★, Đ8.2): the certificate is revoked; or the case is closed without
+       revocation, with the reason.
+
+    A late decision still revokes (the violation stands); it is recorded as late."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="revocation_cases"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RevocationStatus.choices, default=RevocationStatus.OPEN
     )
     ground = models.CharField(_("ground (Đ8.1)"), max_length=2, choices=RevocationGround.choices)
-    decision_number = models.CharField(_("decision number"), max_length=60)
-    decided_on = models.DateField(_("decided on"))
+    # The conclusion the case rests on (Đ8.4).
+    concluded_on = models.DateField(_("conclusion date"))
+    concluded_by_body = models.CharField(
+        _("concluding body"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The competent authority that concluded the violation; for ground đ, the commune "
+            "People's Committee that confirmed the producer no longer makes the product."
+        ),
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    inspection = models.ForeignKey(
+        "Inspection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revocation_cases",
+        verbose_name=_("inspection"),
+    )
+    deadline = models.DateField(
+        _("decision due by"), help_text=_("The conclusion date plus 15 days (Đ8.4).")
+    )
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    # The decision (Đ8.2, Đ8.3.b).
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     note = models.TextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Or closed without revocation.
+    close_reason = models.TextField(_("reason for closing without revocation"), blank=True)
+    closed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = RevocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("revocation")
+        ordering = ["-concluded_on", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ground__in=RevocationGround.values), name="revocation_ground_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=RevocationStatus.values), name="revocation_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=Q(status=RevocationStatus.OPEN),
+                name="revocation_one_open_case",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=Q(status=RevocationStatus.REVOKED),
+                name="revocation_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("concluded_on")),
+                name="revocation_deadline_after_conclusion",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status=RevocationStatus.REVOKED,
+                        decided_on__isnull=False,
+                        decided_on__gte=F("concluded_on"),
+                        decided_by__isnull=False,
+                    )
+                    & ~Q(decision_number="")
+                    & ~Q(signer_name="")
+                )
+                | (~Q(status=RevocationStatus.REVOKED) & Q(decided_on__isnull=True)),
+                name="revocation_decided_iff_revoked",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RevocationStatus.CLOSED, closed_at__isnull=False)
+                    & Q(closed_by__isnull=False)
+                    & ~Q(close_reason="")
+                )
+                | (~Q(status=RevocationStatus.CLOSED) & Q(closed_at__isnull=True)),
+                name="revocation_closed_with_reason",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} ({self.get_ground_display()}, {self.status})"
 
     @property
     def ground_text(self) -> str:
         return REVOCATION_GROUND_TEXT[self.ground]
 
+    def overdue_on(self, today: date) -> bool:
+        """An open case past its deadline (Đ8.4) on `today`."""
+        return self.status == RevocationStatus.OPEN and today > self.deadline
+
+    @property
+    def decided_late(self) -> bool | None:
+        """Whether the decision came after the deadline (Đ8.4); None while undecided. A late
+        decision is valid: it is only recorded as late."""
+        if self.decided_on is None:
+            return None
+        return self.decided_on > self.deadline
+
 
 class Inspection(models.Model):
-    """A post-recognition inspection (hậu kiểm, Đ9): are the criteria maintained as in the
-    dossier, and is the OCOP mark used correctly."""
+    """A post-recognition inspection (hậu kiểm, Đ9): periodic or ad hoc (Đ9.2.a), of the
+    criteria maintained as in the dossier and/or of the use of the OCOP mark and product
+    information (Đ9.3), with its outcome; a non-compliant or violation outcome may ground a
+    revocation case (Đ8.1.b)."""
 
     certificate = models.ForeignKey(
         Certificate, on_delete=models.PROTECT, related_name="inspections"
     )
     inspected_on = models.DateField(_("inspected on"))
+    kind = models.CharField(_("kind (Đ9.2.a)"), max_length=10, choices=InspectionKind.choices)
+    scope = models.CharField(_("content (Đ9.3)"), max_length=20, choices=InspectionScope.choices)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=InspectionOutcome.choices,
+        blank=True,
+        help_text=_("Empty only for inspections recorded before outcomes were kept."),
+    )
     location = models.PointField(_("location"), srid=4326)
     findings = models.TextField(_("findings"))
     follow_up = models.TextField(_("follow-up"), blank=True)
@@ -282,6 +448,18 @@ class Inspection(models.Model):
     class Meta:
         verbose_name = _("inspection")
         ordering = ["-inspected_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InspectionKind.values), name="inspection_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=InspectionScope.values), name="inspection_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=[*InspectionOutcome.values, ""]),
+                name="inspection_outcome_valid",
+            ),
+        ]
 
 
 class ReminderSent(models.Model):

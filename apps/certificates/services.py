@@ -7,7 +7,9 @@ Who decides what (QĐ 26/2026 Đ4, Đ7.3–7.4, Đ8.2):
   council's result when a 5★ attempt scored below 90 there; proposes ≥90 results to the ministry;
 - the ministry recognises 5★ on the central council's result;
 - 1★/2★ and rejected products get no decision and no certificate;
-- revocation and extension are decided by whoever recognises that many stars.
+- revocation and extension are decided by whoever recognises that many stars; a revocation case
+  is opened first by the OCOP office of that level (the province's for 3★/4★, the ministry's
+  for 5★) from a competent conclusion, and is due 15 days after it (Đ8.3–8.4).
 Dossier statuses move only through `dossier_transition(..., internal=True)`.
 """
 
@@ -38,7 +40,18 @@ from apps.evaluation.models import Assignment, CouncilResult
 from apps.products.choices import ProductStatus
 
 from . import documents
-from .choices import CertificateStatus, DecisionLevel, PublicStatus, ReminderKind, RevocationGround
+from .choices import (
+    INSPECTION_OUTCOMES_FOR_REVOCATION,
+    CertificateStatus,
+    DecisionLevel,
+    InspectionKind,
+    InspectionOutcome,
+    InspectionScope,
+    PublicStatus,
+    ReminderKind,
+    RevocationGround,
+    RevocationStatus,
+)
 from .models import (
     Certificate,
     Inspection,
@@ -47,6 +60,7 @@ from .models import (
     ReminderSent,
     Revocation,
     certificate_status,
+    transitional_extension_applies,
 )
 
 log = logging.getLogger(__name__)
@@ -195,8 +209,8 @@ def _check_recognisable(result: CouncilResult, actor: User) -> None:
         raise _error(
             ErrorCode.INVALID,
             _(
-                "A result of 90 points or more with the 5-star minimums met goes to the ministry: "
-                "propose it for 5 stars instead."
+                "A result of 90 points or more goes to the ministry (Article 7.3.e): propose it "
+                "for 5 stars instead."
             ),
             **key,
         )
@@ -420,9 +434,10 @@ def _decide(
 
 @transaction.atomic
 def ministry_propose(*, result_id: int, actor: User) -> MinistryProposal:
-    """The provincial leader proposes a provincial result of 90 points or more, with the 5★
-    minimums met (`propose_to_ministry`), to the ministry for 5★: one proposal per result, and
-    the dossier moves to "proposed to the ministry"."""
+    """The provincial leader proposes a provincial result of 90 points or more that stands (not
+    rejected; `propose_to_ministry`) to the ministry for 5★, whatever its star (Đ7.3.e: "các
+    sản phẩm có tiềm năng đạt 5 sao (đạt từ 90 trở lên)"): one proposal per result, and the
+    dossier moves to "proposed to the ministry"."""
     result = _result_get(actor, result_id)
     if actor.role != Role.PROVINCE_LEADER:
         raise _error(
@@ -433,8 +448,8 @@ def ministry_propose(*, result_id: int, actor: User) -> MinistryProposal:
         raise _error(
             ErrorCode.INVALID,
             _(
-                "Only a provincial result of 90 points or more with the 5-star minimums met is "
-                "proposed to the ministry."
+                "Only a provincial result of 90 points or more, not rejected, is proposed to the "
+                "ministry."
             ),
             key="result_id",
         )
@@ -524,6 +539,340 @@ def _check_authority(cert: Certificate, actor: User) -> None:
         )
 
 
+def _opener_role(stars: int) -> str:
+    """Who opens a revocation case (Đ8.3.a: the OCOP office of the competent level): the
+    ministry's for 5★, the province's for 3★/4★."""
+    return Role.MINISTRY_OFFICER if stars == 5 else Role.PROVINCE_OFFICER
+
+
+def _check_ground(ground: str | None) -> None:
+    if ground not in RevocationGround.values:
+        raise _error(
+            ErrorCode.INVALID,
+            _("Choose a ground of Article 8.1."),
+            key="ground",
+            choices=list(RevocationGround.values),
+        )
+
+
+def _check_decision(cert: Certificate, decision_number: str, decided_on: date) -> str:
+    """The decision's number (cleaned) and date: today or earlier, not before the certificate."""
+    decision_number = _required(decision_number, "decision_number")
+    _not_in_future(decided_on, "decided_on")
+    if decided_on < cert.valid_from:
+        raise _error(
+            ErrorCode.INVALID, _("The revocation cannot predate the certificate."), key="decided_on"
+        )
+    return decision_number
+
+
+def _revocation_get(actor: User, revocation_id: int) -> tuple[Certificate, Revocation]:
+    """A case in the actor's jurisdiction (404 otherwise) and its certificate, both locked: the
+    certificate first, the order every revocation service takes."""
+    row = (
+        Revocation.objects.for_user(actor).filter(pk=revocation_id).values("certificate_id").first()
+    )
+    if row is None:
+        raise _not_found("revocation_id")
+    cert = Certificate.objects.select_for_update().get(pk=row["certificate_id"])
+    return cert, Revocation.objects.select_for_update().get(pk=revocation_id)
+
+
+def _inspecting_body(inspection: Inspection) -> str:
+    """The body whose inspection concluded (Đ9.4): the ministry's OCOP office or the
+    province's. The name of a state body, not interface text: not translated."""
+    if inspection.inspector.role == Role.MINISTRY_OFFICER:
+        return "Cơ quan tham mưu quản lý OCOP, Bộ Nông nghiệp và Môi trường"
+    province = inspection.certificate.dossier.province
+    return f"Cơ quan tham mưu quản lý OCOP, {province.full_name or province.name}"
+
+
+def _open_case(
+    cert: Certificate,
+    actor: User,
+    *,
+    ground: str | None,
+    concluded_on: date | None,
+    concluded_by_body: str,
+    evidence: str,
+    inspection_id: int | None,
+    body_required: bool = True,
+) -> Revocation:
+    """Open a case on the locked certificate `cert` (the checks of `revocation_open` after
+    scope and role)."""
+    inspection = None
+    if inspection_id is not None:
+        inspection = (
+            Inspection.objects.select_related("inspector", "certificate__dossier__province")
+            .filter(pk=inspection_id, certificate=cert)
+            .first()
+        )
+        if inspection is None:
+            raise _error(
+                ErrorCode.INVALID,
+                _("Choose an inspection of this certificate."),
+                key="inspection_id",
+            )
+        if inspection.outcome not in INSPECTION_OUTCOMES_FOR_REVOCATION:
+            raise _error(
+                ErrorCode.INVALID,
+                _("Only a non-compliant or violation inspection can ground a revocation."),
+                key="inspection_id",
+            )
+        if concluded_on is not None and concluded_on != inspection.inspected_on:
+            raise _error(
+                ErrorCode.INVALID,
+                _("A case opened from an inspection rests on the inspection's date (%(date)s).")
+                % {"date": f"{inspection.inspected_on:%d/%m/%Y}"},
+                key="concluded_on",
+            )
+        concluded_on = inspection.inspected_on
+        ground = ground or RevocationGround.CRITERIA_NOT_MET
+        concluded_by_body = (concluded_by_body or "").strip() or _inspecting_body(inspection)
+        evidence = (evidence or "").strip() or inspection.findings
+    _check_ground(ground)
+    if concluded_on is None:
+        raise _error(ErrorCode.INVALID, _("This field is required."), key="concluded_on")
+    _not_in_future(concluded_on, "concluded_on")
+    if concluded_on < cert.valid_from:
+        raise _error(
+            ErrorCode.INVALID,
+            _("The conclusion cannot predate the certificate."),
+            key="concluded_on",
+        )
+    if body_required:
+        concluded_by_body = _required(concluded_by_body, "concluded_by_body")
+    if cert.status == CertificateStatus.REVOKED:
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("This certificate is already revoked."),
+            key="certificate_id",
+        )
+    already = Revocation.objects.filter(certificate=cert, status=RevocationStatus.OPEN).first()
+    if already is not None:
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("A revocation case is already open for this certificate."),
+            key="certificate_id",
+            revocation_id=already.pk,
+        )
+    case = Revocation(
+        certificate=cert,
+        ground=ground,
+        concluded_on=concluded_on,
+        concluded_by_body=(concluded_by_body or "").strip(),
+        evidence=(evidence or "").strip(),
+        inspection=inspection,
+        deadline=concluded_on + timedelta(days=settings.OCOP_REVOCATION_DAYS),
+        opened_by=actor,
+    )
+    _full_clean(case, exclude=["certificate"])  # one open case: checked above, the DB decides
+    case.save()
+    return case
+
+
+def _decide_case(
+    cert: Certificate,
+    case: Revocation,
+    actor: User,
+    *,
+    decision_number: str,
+    decided_on: date,
+    signer_name: str,
+    signer_title: str,
+    note: str,
+) -> Revocation:
+    """Record the decision on the open `case` and revoke `cert` (both locked); the decision goes
+    to the producer and the commune (Đ8.3.c)."""
+    if decided_on < case.concluded_on:
+        raise _error(
+            ErrorCode.INVALID,
+            _("The decision cannot predate the conclusion it rests on (%(date)s).")
+            % {"date": f"{case.concluded_on:%d/%m/%Y}"},
+            key="decided_on",
+        )
+    case.status = RevocationStatus.REVOKED
+    case.decision_number = decision_number
+    case.decided_on = decided_on
+    case.signer_name = signer_name
+    case.signer_title = signer_title
+    case.note = (note or "").strip()
+    case.decided_by = actor
+    _full_clean(case, exclude=["certificate"])
+    case.save(
+        update_fields=[
+            "status",
+            "decision_number",
+            "decided_on",
+            "signer_name",
+            "signer_title",
+            "note",
+            "decided_by",
+        ]
+    )
+    cert.status = CertificateStatus.REVOKED
+    cert.revocation = case
+    cert.save(update_fields=["status", "revocation"])
+    signer = " ".join(f"{signer_title} {signer_name}".split())
+    message = _(
+        "The OCOP certificate %(number)s of %(product)s (code %(code)s) is revoked by "
+        "decision %(decision)s of %(date)s, signed by %(signer)s, on the ground of "
+        "Article 8.1 of Decision 26/2026/QĐ-TTg: %(ground)s."
+    ) % {
+        "number": cert.number,
+        "product": cert.product.name,
+        "code": cert.product_code,
+        "decision": decision_number,
+        "date": f"{decided_on:%d/%m/%Y}",
+        "signer": signer,
+        "ground": RevocationGround(case.ground).label,
+    }
+    _notify_after_commit(cert.dossier_id, _("OCOP certificate revoked"), message)
+    return case
+
+
+@transaction.atomic
+def revocation_open(
+    *,
+    certificate_id: int,
+    actor: User,
+    ground: str | None = None,
+    concluded_on: date | None = None,
+    concluded_by_body: str = "",
+    evidence: str = "",
+    inspection_id: int | None = None,
+) -> Revocation:
+    """Open a revocation case (Đ8.3.a) on a ground of Đ8.1, from the conclusion of a competent
+    body (for ground đ, the commune People's Committee's confirmation that production stopped)
+    on `concluded_on`: by the provincial OCOP office for 3★/4★ certificates of its province, by
+    the ministry for 5★. The decision is due within OCOP_REVOCATION_DAYS (15) days of the
+    conclusion (Đ8.4). From a non-compliant or violation inspection (`inspection_id`), the
+    conclusion date is the inspection's, the ground defaults to b), the body and the evidence to
+    the inspecting office and its findings. One open case per certificate; none once revoked."""
+    cert = _certificate_get(actor, certificate_id, lock=True)
+    if actor.role != _opener_role(cert.stars):
+        raise _error(
+            ErrorCode.PERMISSION_DENIED,
+            _(
+                "Revocation cases are opened by the provincial OCOP office for 3- and 4-star "
+                "certificates, by the ministry for 5-star certificates."
+            ),
+        )
+    return _open_case(
+        cert,
+        actor,
+        ground=ground,
+        concluded_on=concluded_on,
+        concluded_by_body=concluded_by_body,
+        evidence=evidence,
+        inspection_id=inspection_id,
+    )
+
+
+@transaction.atomic
+def revocation_open_from_inspection(
+    *,
+    inspection_id: int,
+    actor: User,
+    ground: str | None = None,
+    concluded_by_body: str = "",
+    evidence: str = "",
+) -> Revocation:
+    """Open a revocation case on the certificate of a non-compliant or violation inspection
+    (Đ8.1.b, Đ9): `revocation_open` with the inspection."""
+    certificate_id = (
+        Inspection.objects.filter(
+            pk=inspection_id, certificate__in=Certificate.objects.for_user(actor)
+        )
+        .values_list("certificate_id", flat=True)
+        .first()
+    )
+    if certificate_id is None:
+        raise _not_found("inspection_id")
+    return revocation_open(
+        certificate_id=certificate_id,
+        actor=actor,
+        ground=ground,
+        concluded_by_body=concluded_by_body,
+        evidence=evidence,
+        inspection_id=inspection_id,
+    )
+
+
+@transaction.atomic
+def revocation_decide(
+    *,
+    revocation_id: int,
+    decision_number: str,
+    decided_on: date,
+    signer_name: str,
+    signer_title: str,
+    actor: User,
+    note: str = "",
+) -> Revocation:
+    """Decide an open revocation case (Đ8.2, Đ8.3.b): the provincial leader for 3★/4★, the
+    ministry for 5★. The certificate is revoked and its public status is "revoked" at once; the
+    decision goes to the producer's accounts and the commune's officers (Đ8.3.c). A decision
+    after the deadline (Đ8.4) is not refused, the violation stands: it is recorded as late."""
+    cert, case = _revocation_get(actor, revocation_id)
+    _check_authority(cert, actor)
+    decision_number = _check_decision(cert, decision_number, decided_on)
+    signer_name = _required(signer_name, "signer_name")
+    signer_title = _required(signer_title, "signer_title")
+    if case.status != RevocationStatus.OPEN:
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("This revocation case is already decided or closed."),
+            key="revocation_id",
+            status=case.status,
+        )
+    return _decide_case(
+        cert,
+        case,
+        actor,
+        decision_number=decision_number,
+        decided_on=decided_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        note=note,
+    )
+
+
+@transaction.atomic
+def revocation_close(*, revocation_id: int, reason: str, actor: User) -> Revocation:
+    """Close an open revocation case without revoking (the conclusion was withdrawn, or the
+    authority decided not to revoke), with the reason: by the OCOP office that opens such cases
+    or by the authority that decides them. Who closed it, when and why stay on the case; the
+    certificate is unchanged, and a later conclusion may open a new case."""
+    cert, case = _revocation_get(actor, revocation_id)
+    if actor.role not in (_opener_role(cert.stars), _authority_role(cert.stars)):
+        raise _error(
+            ErrorCode.PERMISSION_DENIED,
+            _("Only the OCOP office or the authority of this certificate closes its cases."),
+        )
+    reason = _required(reason, "reason")
+    if case.status != RevocationStatus.OPEN:
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("This revocation case is already decided or closed."),
+            key="revocation_id",
+            status=case.status,
+        )
+    case.status = RevocationStatus.CLOSED
+    case.close_reason = reason
+    case.closed_by = actor
+    case.closed_at = timezone.now()
+    _full_clean(case, exclude=["certificate"])
+    case.save(update_fields=["status", "close_reason", "closed_by", "closed_at"])
+    log.info(
+        "revocation case %s of certificate %s closed without revocation by user %s",
+        case.pk,
+        cert.pk,
+        actor.pk,
+    )
+    return case
+
+
 @transaction.atomic
 def certificate_revoke(
     *,
@@ -533,54 +882,40 @@ def certificate_revoke(
     decided_on: date,
     actor: User,
     note: str = "",
+    concluded_on: date | None = None,
+    concluded_by_body: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
 ) -> Revocation:
-    """Revoke a certificate on one of the grounds of Đ8.1, by the competent authority (the
-    provincial leader for 3★/4★, the ministry for 5★). The public status is "revoked" at once;
-    a certificate is revoked once."""
+    """Open and decide a revocation case in one step, by the competent authority (the
+    provincial leader for 3★/4★, the ministry for 5★): for a conclusion and decision recorded
+    together. The conclusion date defaults to the decision's, the signer to the actor. Same
+    rules as `revocation_open` and `revocation_decide`; a certificate is revoked once, and a
+    case the office already opened is decided with `revocation_decide`."""
     cert = _certificate_get(actor, certificate_id, lock=True)
     _check_authority(cert, actor)
-    if ground not in RevocationGround.values:
-        raise _error(
-            ErrorCode.INVALID,
-            _("Choose a ground of Article 8.1."),
-            key="ground",
-            choices=list(RevocationGround.values),
-        )
-    decision_number = _required(decision_number, "decision_number")
-    _not_in_future(decided_on, "decided_on")
-    if decided_on < cert.valid_from:
-        raise _error(
-            ErrorCode.INVALID, _("The revocation cannot predate the certificate."), key="decided_on"
-        )
-    if cert.status == CertificateStatus.REVOKED:
-        raise _error(
-            ErrorCode.BAD_TRANSITION,
-            _("This certificate is already revoked."),
-            key="certificate_id",
-        )
-    revocation = Revocation(
-        certificate=cert,
+    _check_ground(ground)
+    decision_number = _check_decision(cert, decision_number, decided_on)
+    case = _open_case(
+        cert,
+        actor,
         ground=ground,
+        concluded_on=concluded_on or decided_on,
+        concluded_by_body=concluded_by_body,
+        evidence="",
+        inspection_id=None,
+        body_required=False,
+    )
+    return _decide_case(
+        cert,
+        case,
+        actor,
         decision_number=decision_number,
         decided_on=decided_on,
-        note=(note or "").strip(),
-        decided_by=actor,
+        signer_name=(signer_name or "").strip() or actor.full_name.strip() or actor.get_username(),
+        signer_title=(signer_title or "").strip(),
+        note=note,
     )
-    _full_clean(revocation)
-    revocation.save()
-    cert.status = CertificateStatus.REVOKED
-    cert.save(update_fields=["status"])
-    message = _(
-        "The OCOP certificate %(number)s of %(product)s (code %(code)s) is revoked by "
-        "decision %(decision)s."
-    ) % {
-        "number": cert.number,
-        "product": cert.product.name,
-        "code": cert.product_code,
-        "decision": decision_number,
-    }
-    _notify_after_commit(cert.dossier_id, _("OCOP certificate revoked"), message)
-    return revocation
 
 
 @transaction.atomic
@@ -588,8 +923,9 @@ def certificate_extend(
     *, certificate_id: int, until: date, actor: User, note: str = ""
 ) -> Certificate:
     """Extend an active certificate after its expiry, to at most 180 days after it (the
-    transition of QĐ 26/2026 Đ12.3), by the competent authority. An extension may be moved
-    later, never past the limit."""
+    transition of QĐ 26/2026 Đ12.3), by the competent authority. Only a certificate in force on
+    the day QĐ 26/2026 took effect qualifies (`transitional_extension_applies`). An extension
+    may be moved later, never past the limit."""
     cert = _certificate_get(actor, certificate_id, lock=True)
     _check_authority(cert, actor)
     if cert.status == CertificateStatus.REVOKED:
@@ -597,6 +933,18 @@ def certificate_extend(
             ErrorCode.BAD_TRANSITION,
             _("A revoked certificate cannot be extended."),
             key="certificate_id",
+        )
+    if not transitional_extension_applies(cert):
+        effective = settings.OCOP_QD26_EFFECTIVE_ON
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _(
+                "The transitional extension (Article 12.3) applies only to certificates in force "
+                "on %(day)s, the day Decision 26/2026/QĐ-TTg took effect."
+            )
+            % {"day": f"{effective:%d/%m/%Y}"},
+            key="certificate_id",
+            effective_on=effective.isoformat(),
         )
     limit = cert.valid_until + timedelta(days=settings.OCOP_TRANSITION_EXTENSION_DAYS)
     if not cert.valid_until < until <= limit:
@@ -629,20 +977,37 @@ def inspection_record(
     *,
     certificate_id: int,
     inspected_on: date,
+    kind: str,
+    scope: str,
+    outcome: str,
     location: Point,
     findings: str,
     actor: User,
     follow_up: str = "",
 ) -> Inspection:
-    """Record a post-recognition inspection (Đ9) of a certificate in the actor's jurisdiction,
-    by the provincial OCOP office or leader, or by the ministry. The date lies between the
-    certificate's issue and today; the location is a WGS 84 point."""
+    """Record a post-recognition inspection (Đ9) of a certificate in the actor's jurisdiction:
+    periodic or ad hoc (Đ9.2.a), of the criteria and/or of the use of the OCOP mark (Đ9.3), with
+    its outcome. By the provincial OCOP office or leader for the products of their province,
+    whatever the stars (Đ9.4.a), or by the ministry, for 5★ and, when needed, 3★/4★ (Đ9.4.b).
+    The date lies between the certificate's issue and today; the location is a WGS 84 point."""
     cert = _certificate_get(actor, certificate_id)
     if actor.role not in INSPECTOR_ROLES:
         raise _error(
             ErrorCode.PERMISSION_DENIED,
             _("Only the provincial OCOP office or leader, or the ministry, records inspections."),
         )
+    for key, value, choices in (
+        ("kind", kind, InspectionKind),
+        ("scope", scope, InspectionScope),
+        ("outcome", outcome, InspectionOutcome),
+    ):
+        if value not in choices.values:
+            raise _error(
+                ErrorCode.INVALID,
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)},
+                key=key,
+                choices=list(choices.values),
+            )
     findings = _required(findings, "findings")
     _not_in_future(inspected_on, "inspected_on")
     if inspected_on < cert.valid_from:
@@ -657,6 +1022,9 @@ def inspection_record(
     inspection = Inspection(
         certificate=cert,
         inspected_on=inspected_on,
+        kind=kind,
+        scope=scope,
+        outcome=outcome,
         location=location,
         findings=findings,
         follow_up=(follow_up or "").strip(),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
@@ -235,14 +236,17 @@ def _drive(dossier_id, target, owner, officer, province_officer, services, Actio
 
 
 def _demo_council(province, province_officer):
-    """Round 2/2026 of the pilot province and its council: the printed `demo_hoidong` chairs it,
-    three synthetic members sit with it, `demo_tuvan` is its advisory team."""
+    """The pilot province's round that takes the dossiers proposed today (QĐ 26/2026 Đ5.1, so
+    the demo's dossiers land in it) and its council: the printed `demo_hoidong` chairs it, three
+    synthetic members sit with it, `demo_tuvan` is its advisory team."""
     from apps.criteria.models import CriteriaSet
     from apps.evaluation.models import Council, CouncilMember, EvaluationRound
+    from apps.evaluation.services import round_planned
 
-    round_ = EvaluationRound.objects.create(level="province", province=province, year=2026, number=2,
-                                            proposal_deadline=date(2026, 10, 30), evaluation_deadline=date(2026, 12, 30),
-                                            is_demo=True)
+    round_ = EvaluationRound.objects.create(
+        level="province", province=province, is_demo=True,
+        **round_planned(province_id=province.pk, on=timezone.localdate()),
+    )
     criteria_set = CriteriaSet.objects.get(code="QD26/2026")
     council = Council.objects.create(
         name="DEMO Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long", round=round_,

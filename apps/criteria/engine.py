@@ -69,12 +69,13 @@ Fixed by the decision (QĐ 26/2026/QĐ-TTg), not configurable
      (rule 11) like any other.
 
 7. **Certificate / ministry.**  ``certificate_eligible`` is ``star >= 3``
-   (OCOP certificates are issued from 3★).  ``propose_to_ministry`` is read as
-   ``star == 5`` *and* ``total >= ministry_threshold``: the product reached
-   the 5★ band, met every 5★ minimum, was not rejected, the council was
-   quorate and complete.  With the default threshold (90) the second
-   condition is implied by the first; a stricter provincial threshold is
-   honoured.
+   (OCOP certificates are issued from 3★).  ``propose_to_ministry`` is
+   ``total >= ministry_threshold`` (90) for a result that stands: not
+   rejected, complete and quorate (``star`` is not None).  QĐ 26/2026
+   Đ7.3.e proposes "các sản phẩm có tiềm năng đạt 5 sao (đạt từ 90 trở
+   lên)" to the ministry, whatever their star: a product of 92 points that
+   misses a 5★ minimum is still proposed, not recognised at 4★ by the
+   province.  The central council's result then decides (Đ7.4.g).
 
 Set by provincial regulations, hence configurable (:class:`CouncilRules`)
 ------------------------------------------------------------------------
@@ -684,7 +685,7 @@ def rank(sheet: SheetSpec, scorecards: Sequence[Scorecard],
         quorum_met=quorum_met,
         quorum_required=quorum_required,
         certificate_eligible=star is not None and star >= 3,
-        propose_to_ministry=star == 5 and total >= ministry_threshold,
+        propose_to_ministry=star is not None and total >= ministry_threshold,
         missing=missing,
         scoring_members=n,
     )

@@ -282,7 +282,7 @@ def commune_progress(*, user, commune: AdminUnit, today: date | None = None) -> 
     counts = dict(dossiers.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
     status_counts = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
     overdue = list(
-        dossiers.overdue(today)
+        dossiers.commune_overdue(today)  # the commune's own deadline, as the counts and ranks
         .select_related("product", "product__producer")
         .order_by("commune_deadline", "pk")
     )

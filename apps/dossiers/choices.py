@@ -85,3 +85,10 @@ EDITABLE = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED_BY_COMMUNE, Do
 CLOSED = frozenset({DossierStatus.RECOGNISED, DossierStatus.NOT_RECOGNISED})
 # Statuses in which the commune's 15-working-day clock runs.
 COMMUNE_CLOCK = frozenset({DossierStatus.SUBMITTED, DossierStatus.COMMUNE_REVIEWING})
+# Statuses in which a re-evaluation's 45-day decision clock runs (Đ7.6.g): from the complete
+# dossier reaching the province (or, for 5★, the ministry) until the decision; paused while the
+# province has returned it to the producer.
+DECISION_CLOCK = frozenset({
+    DossierStatus.FORWARDED, DossierStatus.PROVINCE_CHECKING, DossierStatus.ACCEPTED,
+    DossierStatus.UNDER_EVALUATION, DossierStatus.EVALUATED, DossierStatus.PROPOSED_CENTRAL,
+})

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
@@ -43,6 +45,11 @@ class ProvinceRules(models.Model):
     def cutoffs(self) -> tuple[tuple[int, int], ...]:
         return tuple(tuple(int(p) for p in c.split("-")) for c in self.round_cutoffs) or DEFAULT_CUTOFFS
 
+    @classmethod
+    def for_province(cls, province_id: int) -> "ProvinceRules":
+        """The province's rules, or the defaults (unsaved) when it has set none."""
+        return cls.objects.filter(province_id=province_id).first() or cls(province_id=province_id)
+
 
 DEFAULT_CUTOFFS = ((4, 30), (10, 30))
 
@@ -69,6 +76,17 @@ class DossierQuerySet(models.QuerySet):
         )
 
     def overdue(self, today):
+        """Past a running deadline: the commune's (15 working days) or, for a re-evaluation, the
+        45-day decision deadline (Đ7.6.g)."""
+        from .choices import COMMUNE_CLOCK, DECISION_CLOCK
+
+        return self.filter(
+            Q(status__in=COMMUNE_CLOCK, commune_deadline__lt=today)
+            | Q(status__in=DECISION_CLOCK, decision_deadline__lt=today)
+        )
+
+    def commune_overdue(self, today):
+        """Past the commune's deadline only (the commune's own timeliness)."""
         from .choices import COMMUNE_CLOCK
 
         return self.filter(status__in=COMMUNE_CLOCK, commune_deadline__lt=today)
@@ -94,6 +112,12 @@ class Dossier(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
+    # A re-evaluation renews the product's current certificate (Đ7.6): its expiry sets the filing
+    # window. String reference: apps.certificates depends on this app.
+    renews = models.ForeignKey(
+        "certificates.Certificate", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="renewals", verbose_name=_("renews certificate"),
+    )
     # Mẫu 01 and Mẫu 02 parts I, II, IV: structured forms, validated by the form schemas.
     form01 = models.JSONField(_("Form 01 (registration)"), default=dict, blank=True)
     form02 = models.JSONField(_("Form 02 parts I, II, IV"), default=dict, blank=True)
@@ -106,6 +130,9 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     commune_deadline = models.DateField(_("commune deadline"), null=True, blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    # Re-evaluations only: decided within 45 days of the complete dossier reaching the province
+    # (or the ministry for 5★), Đ7.6.g.
+    decision_deadline = models.DateField(_("decision deadline"), null=True, blank=True)
     round_year = models.PositiveSmallIntegerField(null=True, blank=True)
     round_number = models.PositiveSmallIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
@@ -126,10 +153,26 @@ class Dossier(models.Model):
             models.CheckConstraint(
                 condition=Q(samples_received__lte=20), name="dossier_samples_sane"
             ),
+            models.CheckConstraint(
+                condition=Q(renews__isnull=True) | Q(kind=DossierKind.REEVALUATION),
+                name="dossier_renews_only_reevaluation",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.receipt_number or _('draft')} · {self.product}"
+
+    @property
+    def filing_window(self) -> tuple[date, date] | None:
+        """The days a re-evaluation may be filed with the commune: from 180 to 120 days before
+        the renewed certificate expires, both included (Đ7.6.a); None for other dossiers."""
+        if self.kind != DossierKind.REEVALUATION or self.renews_id is None:
+            return None
+        until = self.renews.valid_until
+        return (
+            until - timedelta(days=settings.OCOP_REEVALUATION_WINDOW_OPENS_DAYS),
+            until - timedelta(days=settings.OCOP_REEVALUATION_WINDOW_CLOSES_DAYS),
+        )
 
 
 class SelfAssessment(models.Model):

@@ -6,14 +6,14 @@ from django.utils.translation import gettext as _
 
 from apps.core.api.errors import ApplicationError, ErrorCode
 
-from .choices import COMMUNE_CLOCK
+from .choices import COMMUNE_CLOCK, DECISION_CLOCK
 from .models import Dossier, EvidenceFile, Notification
 
 
 def dossier_list(*, user, status: str | None = None, overdue: bool | None = None,
                  commune_code: str | None = None) -> QuerySet[Dossier]:
     qs = Dossier.objects.for_user(user).select_related(
-        "product", "product__producer", "commune", "province", "sheet"
+        "product", "product__producer", "commune", "province", "sheet", "renews"
     )
     if status:
         qs = qs.filter(status=status)
@@ -48,8 +48,21 @@ def evidence_file_get(*, user, dossier_id: int, file_id: int) -> EvidenceFile:
 
 
 def is_overdue(dossier: Dossier, today=None) -> bool:
+    """Past a running deadline: the commune's, or a re-evaluation's decision deadline."""
     today = today or timezone.localdate()
-    return dossier.status in COMMUNE_CLOCK and dossier.commune_deadline is not None and dossier.commune_deadline < today
+    commune_late = (
+        dossier.status in COMMUNE_CLOCK and dossier.commune_deadline is not None and dossier.commune_deadline < today
+    )
+    return commune_late or is_decision_overdue(dossier, today)
+
+
+def is_decision_overdue(dossier: Dossier, today=None) -> bool:
+    """A re-evaluation still undecided after its 45-day decision deadline (Đ7.6.g); the last
+    day itself is not late."""
+    today = today or timezone.localdate()
+    return (
+        dossier.status in DECISION_CLOCK and dossier.decision_deadline is not None and dossier.decision_deadline < today
+    )
 
 
 def notification_list(*, user) -> QuerySet[Notification]:

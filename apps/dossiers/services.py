@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
+from apps.certificates.choices import CertificateStatus  # choices only: no import cycle
 from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.criteria import engine
 from apps.criteria.models import CriteriaSet, SetStatus, Sheet
@@ -68,8 +69,10 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     Action.PROVINCE_ACCEPT: Transition({S.PROVINCE_CHECKING: S.ACCEPTED}, frozenset({Role.PROVINCE_OFFICER})),
     # Evaluation stage: called by apps.evaluation.services, never by a dossier endpoint.
+    # From "evaluated": the province evaluates again a product the central council did not rank
+    # 5★ (Đ7.4.g); apps.evaluation.services checks that this is the case.
     Action.ASSIGN_TO_COUNCIL: Transition(
-        {S.ACCEPTED: S.UNDER_EVALUATION, S.PROPOSED_CENTRAL: S.UNDER_EVALUATION},
+        {S.ACCEPTED: S.UNDER_EVALUATION, S.PROPOSED_CENTRAL: S.UNDER_EVALUATION, S.EVALUATED: S.UNDER_EVALUATION},
         frozenset({Role.PROVINCE_OFFICER, Role.MINISTRY_OFFICER}), internal=True,
     ),
     Action.COUNCIL_CONCLUDE: Transition({S.UNDER_EVALUATION: S.EVALUATED}, frozenset({Role.COUNCIL_MEMBER}),
@@ -142,7 +145,10 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
     at most one dossier in progress (anything not yet recognised or closed).
 
     An upgrade or re-evaluation starts from a copy of the product's last recognised dossier
-    (forms, self-assessment and evidence files), so nothing is typed twice.
+    (forms, self-assessment and evidence files), so nothing is typed twice. A re-evaluation
+    renews the product's current certificate (its latest active one, whose dossier is the copy's
+    source) and is refused without one; it may be prepared early but is filed only within the
+    window (`_check_filing_window`).
     """
     if actor.role != Role.PRODUCER or not product.producer.users.filter(pk=actor.pk).exists():
         raise ApplicationError(ErrorCode.NOT_FOUND, _("This product does not exist or is not yours."))
@@ -156,8 +162,11 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
     sheet = Sheet.objects.filter(criteria_set=criteria_set, number=product.criteria_sheet).first()
     if sheet is None:
         raise ApplicationError(ErrorCode.INVALID, _("The product's criteria sheet is not in the current set."))
-    source = None
-    if kind != DossierKind.FIRST:
+    source = renews = None
+    if kind == DossierKind.REEVALUATION:
+        renews = _current_certificate(product)
+        source = renews.dossier
+    elif kind != DossierKind.FIRST:
         source = product.dossiers.filter(status=S.RECOGNISED).order_by("-updated_at").first()
         if source is None:
             raise ApplicationError(
@@ -173,14 +182,75 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
         is_demo=getattr(product, "is_demo", False),
         form01=dict(source.form01) if source else {"product_name": product.name, "unit_name": producer.name},
         form02=dict(source.form02) if source else {},
-        copied_from=source,
+        copied_from=source, renews=renews,
     )
-    dossier.full_clean(exclude=["sheet", "product", "commune", "province", "created_by", "copied_from"])
+    dossier.full_clean(exclude=["sheet", "product", "commune", "province", "created_by", "copied_from", "renews"])
     dossier.save()
     if source is not None:
         _copy_content(source, dossier, actor)
     _event(dossier, actor, "create", note=str(DossierKind(kind).label))
     return dossier
+
+
+def _current_certificate(product):
+    """The certificate a re-evaluation renews: the product's latest active one (Đ7.6)."""
+    found = (
+        product.certificates.filter(status=CertificateStatus.ACTIVE)
+        .select_related("dossier").order_by("-valid_from", "-pk").first()
+    )
+    if found is None:
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _("A re-evaluation renews the product's OCOP certificate, and this product has no active "
+              "certificate. File a first evaluation instead."),
+            extra={"key": "kind"},
+        )
+    return found
+
+
+def _check_filing_window(dossier: Dossier) -> None:
+    """A re-evaluation is filed with the commune no earlier than 180 and no later than 120 days
+    before its certificate expires, both days included (Đ7.6.a); later filings are refused (the
+    certificate may still be extended, Đ12.3). Only the first filing counts: a dossier returned
+    for changes is resubmitted at any time."""
+    if dossier.kind != DossierKind.REEVALUATION or dossier.status != S.DRAFT:
+        return
+    cert = dossier.renews
+    if cert is None or cert.status != CertificateStatus.ACTIVE:
+        raise ApplicationError(
+            ErrorCode.BAD_TRANSITION,
+            _("This re-evaluation names no active certificate to renew: the certificate was revoked "
+              "or is missing."),
+            extra={"key": "renews"},
+        )
+    opens, closes = dossier.filing_window
+    today = timezone.localdate()
+    if opens <= today <= closes:
+        return
+    values = {"opens": f"{opens:%d/%m/%Y}", "closes": f"{closes:%d/%m/%Y}", "until": f"{cert.valid_until:%d/%m/%Y}",
+              "number": cert.number}
+    if today < opens:
+        message = _("Too early: a re-evaluation is filed from %(opens)s to %(closes)s, 180 to 120 days before "
+                    "certificate %(number)s expires on %(until)s.") % values
+    else:
+        message = _("The filing window of this re-evaluation closed on %(closes)s (it ran from %(opens)s, 180 to "
+                    "120 days before certificate %(number)s expires on %(until)s).") % values
+    raise ApplicationError(
+        ErrorCode.BAD_TRANSITION, message,
+        extra={"key": "window", "window_opens": opens.isoformat(), "window_closes": closes.isoformat(),
+               "valid_until": cert.valid_until.isoformat()},
+    )
+
+
+def _start_decision_clock(dossier: Dossier, action: str, to_status: str) -> list[str]:
+    """Đ7.6.g: a re-evaluation is decided within 45 days (OCOP_REEVALUATION_DAYS, calendar days)
+    of the complete dossier reaching the province from the commune (or again from the producer
+    after the province returned it), or the ministry from the province (5★)."""
+    if dossier.kind != DossierKind.REEVALUATION or to_status not in (S.FORWARDED, S.PROPOSED_CENTRAL):
+        return []
+    received = timezone.localdate(dossier.forwarded_at) if action == Action.COMMUNE_FORWARD else timezone.localdate()
+    dossier.decision_deadline = received + timedelta(days=settings.OCOP_REEVALUATION_DAYS)
+    return ["decision_deadline"]
 
 
 def _copy_content(source: Dossier, target: Dossier, actor: User) -> None:
@@ -328,6 +398,7 @@ def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str =
                                extra={"key": "note"})
     from_status, to_status = dossier.status, rule.sources[dossier.status]
     fields = PRECONDITIONS.get(action, _nothing)(dossier, actor)
+    fields = [*fields, *_start_decision_clock(dossier, action, to_status)]
     extra_event = {}
     if action == Action.SUBMIT:
         snapshot = dossier_snapshot(dossier)
@@ -340,11 +411,19 @@ def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str =
     return dossier
 
 
+def dossier_round_record(*, dossier_id: int, year: int, number: int) -> None:
+    """Record the round the dossier landed in when it was assigned to a council (the evaluation
+    context checks the round exists and takes it). The plan's round, set at forwarding, can
+    differ when that round had closed or was never set up."""
+    Dossier.objects.filter(pk=dossier_id).update(round_year=year, round_number=number)
+
+
 def _nothing(dossier: Dossier, actor: User) -> list[str]:
     return []
 
 
 def _on_submit(dossier: Dossier, actor: User) -> list[str]:
+    _check_filing_window(dossier)
     errors = form_errors(FORM01_FIELDS, dossier.form01, complete=True)
     errors.update({f"form02.{k}": v for k, v in form_errors(FORM02_FIELDS, dossier.form02, complete=True).items()})
     errors = {(k if "." in k else f"form01.{k}"): v for k, v in errors.items()}
@@ -399,7 +478,7 @@ PRECONDITIONS = {Action.SUBMIT: _on_submit, Action.COMMUNE_ASSESS: _on_assess, A
 
 
 def _rules(dossier: Dossier) -> ProvinceRules:
-    return ProvinceRules.objects.filter(province=dossier.province).first() or ProvinceRules(province=dossier.province)
+    return ProvinceRules.for_province(dossier.province_id)
 
 
 def _receipt_number(dossier: Dossier, year: int) -> str:

@@ -26,7 +26,7 @@ from apps.core.parsing import InvalidInput, parse_optional_int
 from apps.geo.models import AdminUnit
 
 from . import selectors, services
-from .choices import COMMUNE_CLOCK, EVENT_LABELS, Action, AnnexType, DossierStatus
+from .choices import COMMUNE_CLOCK, DECISION_CLOCK, EVENT_LABELS, Action, AnnexType, DossierStatus
 from .forms_officer import CommuneAssessmentForm, InboxFilterForm, SamplesForm, TransitionForm
 from .forms_schema import FORM01_FIELDS, FORM02_FIELDS
 from .models import PublicHoliday
@@ -97,6 +97,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "clock_running": d.status in COMMUNE_CLOCK,
                 "days_left": days_left,
                 "days_late": -days_left if days_left is not None and days_left < 0 else 0,
+                **_decision_clock(d, today),
             }
         )
     counts = dict(queue.order_by().values_list("status").annotate(n=Count("pk")))
@@ -120,6 +121,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _decision_clock(dossier, today) -> dict:
+    """A re-evaluation's 45-day decision deadline (calendar days, Đ7.6.g), as the inbox and the
+    review page show it."""
+    deadline = dossier.decision_deadline
+    left = (deadline - today).days if deadline is not None else None
+    return {
+        "decision_overdue": selectors.is_decision_overdue(dossier, today),
+        "decision_clock_running": deadline is not None and dossier.status in DECISION_CLOCK,
+        "decision_days_left": left,
+        "decision_days_late": -left if left is not None and left < 0 else 0,
+    }
 
 
 def _working_days_between(today, deadline, holidays) -> int | None:
@@ -241,6 +255,7 @@ def _render_review(request: HttpRequest, dossier, forms: dict, status: int = 200
             "dossier": dossier,
             "criteria_set": dossier.sheet.criteria_set,
             "overdue": selectors.is_overdue(dossier, today),
+            "decision": _decision_clock(dossier, today),
             "form01": [
                 (f.label, dossier.form01.get(f.key, ""), f.multiline) for f in FORM01_FIELDS
             ],

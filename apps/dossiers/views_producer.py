@@ -91,6 +91,10 @@ def dossier_new(request, product_id: int):
         messages.error(request, exc.message)
         return redirect("dossiers:mine")
     messages.success(request, _("Dossier opened. Fill in the steps below; your work is saved as you go."))
+    if dossier.filing_window:
+        opens, closes = dossier.filing_window
+        messages.info(request, _("A re-evaluation is filed with the commune from %(opens)s to %(closes)s.")
+                      % {"opens": f"{opens:%d/%m/%Y}", "closes": f"{closes:%d/%m/%Y}"})
     return redirect("dossiers:edit", dossier_id=dossier.pk, step="form01")
 
 

@@ -13,8 +13,21 @@ from .choices import FLAGGED_KINDS, ConflictKind, CouncilLevel, MemberRole, Scor
 USER = settings.AUTH_USER_MODEL
 
 
+class EvaluationRoundQuerySet(models.QuerySet):
+    def taking(self, *, level: str, province_id: int | None, proposed_on, today) -> "EvaluationRound | None":
+        """The round a dossier proposed on `proposed_on` lands in (QĐ 26/2026 Đ5): the earliest
+        round of its level (and province) that takes proposals made *before* its
+        `proposal_deadline` (so not on the day itself) and whose evaluation has not ended by
+        `today`. None when no such round exists: the dossier is then held, never put in a round
+        that does not exist."""
+        qs = self.filter(level=level, proposal_deadline__gt=proposed_on, evaluation_deadline__gte=today)
+        qs = qs.filter(province_id=province_id) if province_id else qs.filter(province__isnull=True)
+        return qs.order_by("proposal_deadline", "year", "number").first()
+
+
 class EvaluationRound(models.Model):
-    """A round of a province (or of the ministry), with its plan dates (QĐ 26/2026 Đ5)."""
+    """A round of a province (or of the ministry), with its plan dates (QĐ 26/2026 Đ5).
+    `proposal_deadline` is the cut-off: the round takes dossiers proposed *before* it."""
 
     level = models.CharField(_("level"), max_length=10, choices=CouncilLevel.choices)
     province = models.ForeignKey(
@@ -26,6 +39,8 @@ class EvaluationRound(models.Model):
     proposal_deadline = models.DateField(_("proposals by"))
     evaluation_deadline = models.DateField(_("evaluation finished by"))
     is_demo = models.BooleanField(default=False)
+
+    objects = EvaluationRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation round")

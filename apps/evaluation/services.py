@@ -11,9 +11,10 @@ from apps.accounts.models import User
 from apps.core.api.errors import ApplicationError, ErrorCode, not_found
 from apps.criteria import engine
 from apps.criteria.services import sheet_evaluate, sheet_evaluate_applicable
-from apps.dossiers.choices import Action
-from apps.dossiers.models import Dossier
-from apps.dossiers.services import dossier_transition
+from apps.dossiers.calendar import round_dates, round_for
+from apps.dossiers.choices import Action, DossierKind, DossierStatus
+from apps.dossiers.models import Dossier, ProvinceRules
+from apps.dossiers.services import dossier_round_record, dossier_transition
 
 from .choices import FLAGGED_KINDS, ConflictKind, CouncilLevel, MemberRole, ScorecardStatus
 from .models import (
@@ -68,11 +69,99 @@ def assignment_create(*, council: Council, dossier_id: int, actor: User) -> Assi
                      key="dossier")
     if council.round.province_id and dossier.province_id != council.round.province_id:
         raise _error(ErrorCode.INVALID, _("The dossier belongs to another province."), key="dossier")
+    level_for_status = {DossierStatus.ACCEPTED: CouncilLevel.PROVINCE,
+                        DossierStatus.PROPOSED_CENTRAL: CouncilLevel.CENTRAL}
+    if dossier.status == DossierStatus.EVALUATED:
+        _check_provincial_reevaluation(council, dossier)
+    elif dossier.status in level_for_status and council.round.level != level_for_status[dossier.status]:
+        raise _error(ErrorCode.BAD_TRANSITION,
+                     _("A dossier accepted by the province goes to a provincial council; one proposed to the "
+                       "ministry, to the central council."), key="dossier")
+    elif Assignment.objects.filter(council=council, dossier=dossier).exists():
+        raise _error(ErrorCode.BAD_TRANSITION, _("This council has already been assigned this dossier."),
+                     key="dossier")
+    _check_round(council, dossier)
     dossier_transition(dossier_id=dossier.pk, action=Action.ASSIGN_TO_COUNCIL, actor=actor, internal=True)
+    if council.round.level == CouncilLevel.PROVINCE:
+        dossier_round_record(dossier_id=dossier.pk, year=council.round.year, number=council.round.number)
     assignment = Assignment.objects.create(council=council, dossier=dossier, assigned_by=actor)
     _event(assignment, actor, "assigned", note=council.name)
     conflicts_flag(assignment=assignment, actor=actor)
     return assignment
+
+
+def _latest_assignment(dossier: Dossier) -> Assignment | None:
+    return dossier.assignments.select_related("council__round", "result").order_by("-pk").first()
+
+
+def _check_provincial_reevaluation(council: Council, dossier: Dossier) -> None:
+    """An evaluated dossier is assigned again only when the province evaluates anew a product
+    the central council did not rank 5★ (Đ7.4.g: "Trường hợp sản phẩm không đạt 90 điểm, Chủ
+    tịch UBND cấp tỉnh có thể căn cứ vào kết quả đánh giá của Hội đồng cấp trung ương để xem xét,
+    quyết định công nhận ... hoặc tổ chức đánh giá và phân hạng sản phẩm theo thẩm quyền")."""
+    latest = _latest_assignment(dossier)
+    central_result = (latest is not None and latest.council.round.level == CouncilLevel.CENTRAL
+                      and hasattr(latest, "result"))
+    if not central_result or council.round.level != CouncilLevel.PROVINCE:
+        raise _error(ErrorCode.BAD_TRANSITION,
+                     _("An evaluated dossier is evaluated again only by a provincial council, after the "
+                       "central council's result."), key="dossier")
+    if latest.result.star == 5 and not latest.result.rejected:
+        raise _error(ErrorCode.BAD_TRANSITION,
+                     _("The central council ranked this product 5 stars: the ministry decides on it."),
+                     key="dossier")
+    if Assignment.objects.filter(council=council, dossier=dossier).exists():
+        raise _error(ErrorCode.BAD_TRANSITION,
+                     _("This council has already evaluated the dossier: assign it to a council of a later round."),
+                     key="dossier")
+
+
+def _proposed_on(dossier: Dossier, level: str):
+    """The day the dossier was proposed to this level: by the commune to the province (its
+    forwarding), by the province to the ministry (its latest proposal). A product the province
+    evaluates again after the central council's result (Đ7.4.g) is proposed anew the day that
+    result came back."""
+    if level == CouncilLevel.CENTRAL:
+        proposal = dossier.ministry_proposals.order_by("-proposed_at").first()
+        at = proposal.proposed_at if proposal else None
+    else:
+        latest = _latest_assignment(dossier)
+        back_from_central = (latest is not None and latest.council.round.level == CouncilLevel.CENTRAL
+                             and hasattr(latest, "result"))
+        at = latest.result.concluded_at if back_from_central else dossier.forwarded_at
+    return timezone.localdate(at) if at else None
+
+
+def _check_round(council: Council, dossier: Dossier) -> None:
+    """A dossier lands in the round Đ5 gives it, and only in a round that exists and is open:
+    the earliest one taking proposals made before its cut-off. Otherwise the dossier is held,
+    and the officer is told which round it waits for."""
+    level = council.round.level
+    proposed_on = _proposed_on(dossier, level)
+    if proposed_on is None:
+        raise _error(ErrorCode.BAD_TRANSITION, _("The dossier has not been proposed to this level."), key="dossier")
+    today = timezone.localdate()
+    taking = EvaluationRound.objects.taking(level=level, province_id=council.round.province_id,
+                                            proposed_on=proposed_on, today=today)
+    if taking is None:
+        message = _("No open round takes this dossier, proposed on %(day)s: it is held until a round "
+                    "whose proposals close after that day is set up.") % {"day": f"{proposed_on:%d/%m/%Y}"}
+        extra = {"proposed_on": proposed_on.isoformat()}
+        if level == CouncilLevel.PROVINCE:
+            year, number = round_for(proposed_on, ProvinceRules.for_province(council.round.province_id).cutoffs())
+            message += " " + _("By the plan's cut-offs it belongs to round %(n)s/%(y)s.") % {"n": number, "y": year}
+            extra["planned_round"] = {"year": year, "number": number}
+        raise _error(ErrorCode.BAD_TRANSITION, message, key="round", **extra)
+    if taking.pk != council.round_id:
+        raise _error(
+            ErrorCode.INVALID,
+            _("This dossier, proposed on %(day)s, belongs to round %(n)s/%(y)s (proposals before %(cutoff)s), "
+              "not to this council's round %(cn)s/%(cy)s.")
+            % {"day": f"{proposed_on:%d/%m/%Y}", "n": taking.number, "y": taking.year,
+               "cutoff": f"{taking.proposal_deadline:%d/%m/%Y}", "cn": council.round.number,
+               "cy": council.round.year},
+            key="round", round={"id": taking.pk, "year": taking.year, "number": taking.number},
+        )
 
 
 def conflicts_flag(*, assignment: Assignment, actor: User) -> list[Conflict]:
@@ -245,6 +334,31 @@ def eligible_members(assignment: Assignment) -> int:
     return sum(1 for uid in assignment.council.members.values_list("user_id", flat=True) if uid not in conflicted)
 
 
+def written_opinions(assignment: Assignment) -> bool:
+    """A re-evaluation is evaluated by written opinions (Đ7.6.d); other dossiers in a meeting
+    of the council (Đ7.3.d)."""
+    return assignment.dossier.kind == DossierKind.REEVALUATION
+
+
+def meeting_needed(*, assignment: Assignment, submitted: list[Scorecard] | None = None, sheet=None) -> bool:
+    """Whether the council must meet on this dossier: always, unless it decides by written
+    opinions; then only when the opinions diverge, i.e. the submitted scorecards' totals spread
+    more than the council's `spread_threshold` (the same rule that stops `council_conclude`, so a
+    meeting is needed exactly when the council cannot conclude without discussing). `submitted`
+    and `sheet` may be given prefetched (a prefetched sheet ranks without queries)."""
+    if not written_opinions(assignment):
+        return True
+    if submitted is None:
+        submitted = list(assignment.scorecards.filter(status=ScorecardStatus.SUBMITTED))
+    if len(submitted) < 2:
+        return False
+    cards = [engine.Scorecard(choices=dict(s.choices), knockouts=tuple(s.knockouts), member=str(s.pk))
+             for s in submitted]
+    result = sheet_evaluate(sheet=sheet or assignment.dossier.sheet, scorecards=cards,
+                            rules=council_rules(assignment.council, council_size=None))
+    return result.spread_exceeded
+
+
 @transaction.atomic
 def council_conclude(*, assignment_id: int, chair: User, feedback: str = "") -> CouncilResult:
     """Record the council's result from the submitted scorecards: quorum enforced (a share of
@@ -342,10 +456,32 @@ def _province_of(actor: User):
     return provinces[0]
 
 
+def round_planned(*, province_id: int, on) -> dict:
+    """The round of the province's plan that takes dossiers proposed on `on` (Đ5.1, with the
+    province's cut-offs): its year, number and dates, ready for `round_create`."""
+    cutoffs = ProvinceRules.for_province(province_id).cutoffs()
+    year, number = round_for(on, cutoffs)
+    proposal_deadline, evaluation_deadline = round_dates(year, number, cutoffs)
+    return {"year": year, "number": number, "proposal_deadline": proposal_deadline,
+            "evaluation_deadline": evaluation_deadline}
+
+
 @transaction.atomic
-def round_create(*, actor: User, year: int, number: int, proposal_deadline, evaluation_deadline) -> EvaluationRound:
-    """A provincial round with its plan dates (QĐ 26/2026 Đ5: proposals by 30/4 and 30/10)."""
+def round_create(*, actor: User, year: int, number: int, proposal_deadline=None,
+                 evaluation_deadline=None) -> EvaluationRound:
+    """A provincial round with its dates (QĐ 26/2026 Đ5.1): it takes dossiers the commune
+    proposed before `proposal_deadline` and ends by `evaluation_deadline`. Dates left out come
+    from the province's plan (30/4 → 30/6 and 30/10 → 30/12 by default)."""
     province = _province_of(actor)
+    if proposal_deadline is None or evaluation_deadline is None:
+        cutoffs = ProvinceRules.for_province(province.pk).cutoffs()
+        if not 1 <= number <= len(cutoffs):
+            raise _error(ErrorCode.INVALID,
+                         _("The province's plan has %(n)s rounds a year: give the dates of an extra round.")
+                         % {"n": len(cutoffs)}, key="number")
+        planned = round_dates(year, number, cutoffs)
+        proposal_deadline = proposal_deadline or planned[0]
+        evaluation_deadline = evaluation_deadline or planned[1]
     if proposal_deadline > evaluation_deadline:
         raise _error(ErrorCode.INVALID, _("The proposal deadline must come before the end of the evaluation."),
                      key="proposal_deadline")

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Each setting is declared here; the others only override."""
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import sqlite as sqlite_policy
@@ -231,6 +233,15 @@ OCOP_CERTIFICATE_MONTHS = env.int("OCOP_CERTIFICATE_MONTHS", default=36)
 OCOP_REEVALUATION_WINDOW_OPENS_DAYS = env.int("OCOP_REEVALUATION_WINDOW_OPENS_DAYS", default=180)
 OCOP_REEVALUATION_WINDOW_CLOSES_DAYS = env.int("OCOP_REEVALUATION_WINDOW_CLOSES_DAYS", default=120)
 OCOP_TRANSITION_EXTENSION_DAYS = env.int("OCOP_TRANSITION_EXTENSION_DAYS", default=180)
+# The day QĐ 26/2026 took effect (Đ11): the transitional extension (Đ12.3) applies only to
+# certificates in force on it. An ISO date.
+OCOP_QD26_EFFECTIVE_ON = date.fromisoformat(env("OCOP_QD26_EFFECTIVE_ON", default="2026-05-22"))
+# A revocation is decided within 15 calendar days of the competent conclusion (Đ8.4); a later
+# decision is recorded as late.
+OCOP_REVOCATION_DAYS = env.int("OCOP_REVOCATION_DAYS", default=15)
+# A re-evaluation is decided within 45 calendar days of the complete dossier reaching the province
+# (from the commune) or the ministry (from the province) (Đ7.6.g): `Dossier.decision_deadline`.
+OCOP_REEVALUATION_DAYS = env.int("OCOP_REEVALUATION_DAYS", default=45)
 # --- end Certificates -----------------------------------------------------------------------
 
 # --- API ------------------------------------------------------------------------------------

@@ -14,10 +14,13 @@ from apps.accounts.choices import Role
 from apps.criteria import engine
 from apps.criteria.models import CriteriaSet, Sheet
 from apps.criteria.services import sheet_spec
+from apps.dossiers.calendar import round_for
+from apps.dossiers.models import DEFAULT_CUTOFFS
 from apps.evaluation.models import Council, CouncilMember, EvaluationRound
 from apps.evaluation.services import (
     assignment_create,
     council_conclude,
+    round_planned,
     scorecard_save,
     scorecard_submit,
 )
@@ -26,7 +29,9 @@ from apps.products.services import product_create
 from tests.dossiers.conftest import BEN_TRE_CITY, FORM01, FORM02, CommittingAPIClient, full_choices
 
 API = "/api/v1/dossiers/"
-ROUND_YEAR = 2026
+# The year of the round that takes the dossiers proposed today (QĐ 26/2026 Đ5.1): the year printed
+# in the product codes of the certificates these tests issue.
+ROUND_YEAR = round_for(timezone.localdate(), DEFAULT_CUTOFFS)[0]
 BANDS = {
     1: (Decimal(0), Decimal(30)),
     2: (Decimal(30), Decimal(50)),
@@ -211,13 +216,11 @@ class Chain:
         if level not in self._councils:
             vinh_long = self.unit("86", "province")
             central = level == "central"
+            # The round that takes the dossiers proposed today (Đ5), at either level.
             round_ = EvaluationRound.objects.create(
                 level=level,
                 province=None if central else vinh_long,
-                year=ROUND_YEAR,
-                number=2,
-                proposal_deadline=date(ROUND_YEAR, 10, 30),
-                evaluation_deadline=date(ROUND_YEAR, 12, 30),
+                **round_planned(province_id=vinh_long.pk, on=timezone.localdate()),
             )
             council = Council.objects.create(
                 name=f"Hội đồng {level} (thử)",
@@ -237,14 +240,17 @@ class Chain:
             self._councils[level] = (council, members)
         return self._councils[level]
 
-    def result(self, dossier_id: int, star: int, level: str = "province", feedback: str = ""):
+    def result(self, dossier_id: int, star: int | None, level: str = "province", feedback: str = "",
+               choices: dict[str, int] | None = None):
+        """The council's result on the dossier: every member scores `star` (or the `choices`)."""
         council, members = self.council(level)
         assigner = self.people["ministry" if level == "central" else "province"]
         with TestCase.captureOnCommitCallbacks(execute=True):
             assignment = assignment_create(council=council, dossier_id=dossier_id, actor=assigner)
             for member in members:
                 scorecard_save(
-                    assignment_id=assignment.pk, member=member, choices=dict(choices_for(star))
+                    assignment_id=assignment.pk, member=member,
+                    choices=dict(choices) if choices else dict(choices_for(star)),
                 )
                 scorecard_submit(assignment_id=assignment.pk, member=member)
             return council_conclude(

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from apps.certificates.models import Certificate, Inspection
 
+from .conftest import ROUND_YEAR
+
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
 ANONYMOUS = (401, 403)
@@ -102,7 +104,7 @@ def test_recognition_decision_endpoint(chain, people, client_for):
     created = _call(client_for(people["leader"]), "post", url, body)
     assert created.status_code == 201, created.content
     [issued] = created.json()["certificates"]
-    assert issued["product_code"] == "86-28777-001-2026" and issued["stars"] == 4
+    assert issued["product_code"] == f"86-28777-001-{ROUND_YEAR}" and issued["stars"] == 4
     assert issued["valid_until"] == str(Certificate.objects.get().valid_until)
 
 
@@ -186,7 +188,8 @@ def test_revoke_endpoint(cert, people, client_for):
     assert _call(client_for(people["leader"]), "post", url, body).status_code == 409
 
 
-def test_extend_endpoint(cert, people, client_for):
+def test_extend_endpoint(cert, people, client_for, settings):
+    settings.OCOP_QD26_EFFECTIVE_ON = cert.valid_from  # in force then: Đ12.3 applies
     url = f"{API}certificates/{cert.pk}/extend/"
     body = {"until": str(cert.valid_until + timedelta(days=100)), "note": "QĐ gia hạn số 9"}
     assert _call(client_for(None), "post", url, body).status_code in ANONYMOUS
@@ -207,6 +210,9 @@ def test_inspections_endpoint(cert, people, client_for):
     url = f"{API}certificates/{cert.pk}/inspections/"
     body = {
         "inspected_on": str(timezone.localdate()),
+        "kind": "periodic",
+        "scope": "criteria_and_mark",
+        "outcome": "compliant",
         "location": {"type": "Point", "coordinates": [106.3756, 10.2415]},
         "findings": "Duy trì đủ tiêu chí; nhãn đúng quy định.",
         "follow_up": "",

@@ -11,6 +11,8 @@ from apps.certificates import services
 from apps.certificates.models import Certificate, RecognitionDecision
 from apps.certificates.services import ministry_propose, recognition_decide
 
+from .conftest import ROUND_YEAR
+
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_decisions_take_distinct_serials(boundaries, chain, people):
@@ -54,7 +56,7 @@ def test_concurrent_decisions_take_distinct_serials(boundaries, chain, people):
     assert errors == []
     assert RecognitionDecision.objects.count() == 3
     codes = sorted(Certificate.objects.values_list("product_code", flat=True))
-    assert codes == ["86-28777-001-2026", "86-28777-002-2026", "86-28777-003-2026"]
+    assert codes == [f"86-28777-001-{ROUND_YEAR}", f"86-28777-002-{ROUND_YEAR}", f"86-28777-003-{ROUND_YEAR}"]
     assert sorted(
         Certificate.objects.filter(decision__level="province").values_list("number", flat=True)
     ) == ["1/GCN-UBND", "2/GCN-UBND"]
@@ -82,6 +84,6 @@ def test_a_failed_decision_leaves_no_rows_and_no_files(chain, decide, monkeypatc
     decision = decide([r.pk for r in results])
     # the counters rolled back with the failed decision: no gap in the codes
     assert sorted(decision.certificates.values_list("product_code", flat=True)) == [
-        "86-28777-001-2026",
-        "86-28777-002-2026",
+        f"86-28777-001-{ROUND_YEAR}",
+        f"86-28777-002-{ROUND_YEAR}",
     ]

@@ -13,7 +13,9 @@ from apps.producers.services import producer_create
 from apps.products.services import product_create
 from tests.dossiers.conftest import BEN_TRE_CITY
 from tests.dossiers.test_workflow_api import _accepted_dossier
-from tests.evaluation.builders import best_choices, council_with_members
+from tests.evaluation.builders import council_with_members
+
+from .conftest import choices_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ def test_accepted_dossier_to_certificate_with_a_working_qr_code(people, client_f
 
     assignment = _ok(client_for(people["province"]).post(
         f"/api/v1/councils/{council.pk}/assignments/", {"dossier": dossier_id}), 201).json()["id"]
-    choices = {**best_choices(), "2.3": 2}  # below 2.3's 4★ minimum: a 3★ result
+    choices = dict(choices_for(3))  # a 3★ result (below 70; 90 or more would go to the ministry)
     for member in members[:3]:
         api = client_for(member)
         _ok(api.put(f"/api/v1/assignments/{assignment}/scorecard/", {"choices": choices}, format="json"))

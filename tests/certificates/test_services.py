@@ -23,8 +23,10 @@ from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
 from apps.products.choices import ProductStatus
 
+from .conftest import ROUND_YEAR
+
 pytestmark = pytest.mark.django_db
-CODE = re.compile(r"^86-(\d{5})-(\d{3})-2026$")
+CODE = re.compile(rf"^86-(\d{{5}})-(\d{{3}})-{ROUND_YEAR}$")
 
 
 def test_recognition_issues_a_certificate_and_recognises_the_dossier(chain, decide, people):
@@ -32,7 +34,7 @@ def test_recognition_issues_a_certificate_and_recognises_the_dossier(chain, deci
     decision = decide([result.pk])
     cert = decision.certificates.get()
     assert cert.stars == 4 and cert.result == result and cert.decision.province.code == "86"
-    assert CODE.match(cert.product_code) and cert.product_code == "86-28777-001-2026"
+    assert CODE.match(cert.product_code) and cert.product_code == f"86-28777-001-{ROUND_YEAR}"
     assert cert.valid_from == timezone.localdate()
     assert cert.valid_until == add_months(cert.valid_from, 36)
     dossier = Dossier.objects.get(pk=result.assignment.dossier_id)
@@ -51,7 +53,7 @@ def test_product_codes_count_per_commune_across_decisions(chain, decide):
         "product_code"
     )
     codes = [one.product_code, *(c.product_code for c in two)]
-    assert codes == ["86-28777-001-2026", "86-28756-001-2026", "86-28777-002-2026"]
+    assert codes == [f"86-28777-001-{ROUND_YEAR}", f"86-28756-001-{ROUND_YEAR}", f"86-28777-002-{ROUND_YEAR}"]
     # certificate numbers count per issuer and year, in commune-code order within a decision
     assert [c.number for c in (one, *two)] == ["1/GCN-UBND", "2/GCN-UBND", "3/GCN-UBND"]
     # The database refuses a duplicate code whatever the service does.
@@ -73,9 +75,12 @@ def _both(cert, day):
     return computed
 
 
-def test_status_over_time(chain, decide, people):
+def test_status_over_time(chain, decide, people, settings):
     result = chain.evaluated(4)
     cert = decide([result.pk]).certificates.get()
+    # In force on the day QĐ 26/2026 took effect, so the transitional extension (Đ12.3) applies
+    # (tests/certificates/test_revocation_law.py checks the boundaries against the real day).
+    settings.OCOP_QD26_EFFECTIVE_ON = cert.valid_from
     until = cert.valid_until
     expected = {
         cert.valid_from: PublicStatus.VALID,
@@ -118,8 +123,9 @@ def test_status_over_time(chain, decide, people):
     assert _both(cert, until + timedelta(days=91)) == PublicStatus.EXPIRED
 
 
-def test_extension_is_limited_to_180_days_and_to_the_authority(chain, decide, people):
+def test_extension_is_limited_to_180_days_and_to_the_authority(chain, decide, people, settings):
     cert = decide([chain.evaluated(3).pk]).certificates.get()
+    settings.OCOP_QD26_EFFECTIVE_ON = cert.valid_from  # in force then: Đ12.3 applies
     with pytest.raises(ApplicationError) as too_long:
         certificate_extend(
             certificate_id=cert.pk,
@@ -254,7 +260,7 @@ def test_ninety_and_above_go_to_the_ministry(chain, decide, people):
     assert (
         cert.stars == 5
         and cert.number == "1/GCN-BNNMT"
-        and cert.product_code == "86-28777-001-2026"
+        and cert.product_code == f"86-28777-001-{ROUND_YEAR}"
     )
     assert Dossier.objects.get(pk=dossier_id).status == DossierStatus.RECOGNISED
 

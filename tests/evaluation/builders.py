@@ -1,17 +1,20 @@
 """Builders for evaluation tests: a council of the pilot province and an accepted dossier."""
 
-from datetime import date
+
+from django.utils import timezone
 
 from apps.accounts.choices import Role
 from apps.criteria.models import CriteriaSet, Sheet
 from apps.evaluation.models import Council, CouncilMember, EvaluationRound
+from apps.evaluation.services import round_planned
 
 
 def council_with_members(make_user, unit, *, members=4, rules=("works_for_producer", "relative", "advised_product"),
                          creator=None, **council_fields):
     vinh_long = unit("86", "province")
-    round_ = EvaluationRound.objects.create(level="province", province=vinh_long, year=2026, number=2,
-                                            proposal_deadline=date(2026, 10, 30), evaluation_deadline=date(2026, 12, 30))
+    plan = round_planned(province_id=vinh_long.pk, on=timezone.localdate())  # takes today's proposals
+    round_, _created = EvaluationRound.objects.get_or_create(
+        level="province", province=vinh_long, year=plan.pop("year"), number=plan.pop("number"), defaults=plan)
     creator = creator or make_user(Role.PROVINCE_OFFICER, [vinh_long])
     council = Council.objects.create(
         name="Hội đồng OCOP tỉnh (thử)", round=round_, criteria_set=CriteriaSet.objects.get(code="QD26/2026"),

@@ -4,10 +4,10 @@ and a member tied to the producer (flagged conflict), and an accepted dossier as
 Names are distinct from the lead's `builders.py` (usernames, round number) so both can be used in
 one test database."""
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from apps.accounts.choices import Role
 from apps.criteria.models import CriteriaSet, Sheet
@@ -39,15 +39,11 @@ def bottom_choices(sheet_number: int = 7) -> dict[str, int]:
 
 
 def _round(unit) -> EvaluationRound:
+    """The pilot province's round that takes dossiers proposed today (Đ5.1)."""
+    province = unit("86", "province")
+    plan = services.round_planned(province_id=province.pk, on=timezone.localdate())
     found, _created = EvaluationRound.objects.get_or_create(
-        level="province",
-        province=unit("86", "province"),
-        year=2026,
-        number=1,
-        defaults={
-            "proposal_deadline": date(2026, 10, 30),
-            "evaluation_deadline": date(2026, 12, 30),
-        },
+        level="province", province=province, year=plan.pop("year"), number=plan.pop("number"), defaults=plan,
     )
     return found
 

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from apps.evaluation import services
 from tests.dossiers.conftest import client_for, people, product  # noqa: F401 — fixtures
@@ -144,18 +145,19 @@ def test_field_visit_and_lab_request_api(ctx, assigned):
 
 def test_round_and_council_setup(ctx, make_user, unit):
     c, p = ctx["c"], ctx["people"]
+    Y = timezone.localdate().year + 2  # a year with no round yet (the fixtures set up the current one)
     officer = p["province"]
-    bad = c(officer).post("/api/v1/rounds/", {"year": 2027, "number": 1, "proposal_deadline": "2027-06-30",
-                                              "evaluation_deadline": "2027-04-30"})
+    bad = c(officer).post("/api/v1/rounds/", {"year": Y, "number": 1, "proposal_deadline": f"{Y}-06-30",
+                                              "evaluation_deadline": f"{Y}-04-30"})
     assert bad.status_code == 400 and bad.json()["extra"]["key"] == "proposal_deadline"
-    assert c(p["commune"]).post("/api/v1/rounds/", {"year": 2027, "number": 1, "proposal_deadline": "2027-04-30",
-                                                    "evaluation_deadline": "2027-06-30"}).status_code == 403
-    round_id = c(officer).post("/api/v1/rounds/", {"year": 2027, "number": 1, "proposal_deadline": "2027-04-30",
-                                                   "evaluation_deadline": "2027-06-30"}).json()["id"]
+    assert c(p["commune"]).post("/api/v1/rounds/", {"year": Y, "number": 1, "proposal_deadline": f"{Y}-04-30",
+                                                    "evaluation_deadline": f"{Y}-06-30"}).status_code == 403
+    round_id = c(officer).post("/api/v1/rounds/", {"year": Y, "number": 1, "proposal_deadline": f"{Y}-04-30",
+                                                   "evaluation_deadline": f"{Y}-06-30"}).json()["id"]
     vinh_long = unit("86", "province")
     people = [make_user("council_member", [vinh_long], username=f"tv{i}") for i in range(3)]
     adviser = make_user("advisory_member", [vinh_long], username="tuvan2")
-    body = {"round": round_id, "name": "Hội đồng đợt 1/2027", "members": [
+    body = {"round": round_id, "name": f"Hội đồng đợt 1/{Y}", "members": [
         {"user": people[0].pk, "role": "chair"}, {"user": people[1].pk, "role": "member"},
         {"user": people[2].pk, "role": "secretary"}], "advisors": [adviser.pk],
         "conflict_rules": ["relative"], "quorum": "0.67"}
@@ -171,7 +173,7 @@ def test_round_and_council_setup(ctx, make_user, unit):
     created = c(officer).post("/api/v1/councils/new/", body, format="json")
     assert created.status_code == 201, created.content
     listed = c(people[1]).get("/api/v1/councils/").json()
-    assert [x["name"] for x in listed] == ["Hội đồng đợt 1/2027"]
+    assert [x["name"] for x in listed] == [f"Hội đồng đợt 1/{Y}"]
     assert c(p["other_province"]).post("/api/v1/councils/new/", body, format="json").status_code == 404
 
 

@@ -207,7 +207,8 @@ def test_unmet_minimum_lowers_the_star_through_the_whole_flow(setup):
     result = services.council_conclude(assignment_id=a.pk, chair=chair)
     assert result.band_star == 5 and result.star == 3
     assert {"criterion": "2.3", "star": 4} in result.unmet_minimums
-    assert not result.propose_to_ministry
+    # 90 points or more: proposed to the ministry whatever the star (Đ7.3.e "đạt từ 90 trở lên").
+    assert result.total >= 90 and result.propose_to_ministry
 
 
 def test_knockout_rejects_through_the_whole_flow(setup):

@@ -30,6 +30,32 @@ urlpatterns = [
         name="certificate-inspections",
     ),
     path(
+        "certificates/<int:certificate_id>/revocation-cases/",
+        views.CertificateRevocationsApi.as_view(),
+        name="certificate-revocation-cases",
+    ),
+    path(
+        "inspections/<int:inspection_id>/revocation-case/",
+        views.InspectionRevocationApi.as_view(),
+        name="inspection-revocation-case",
+    ),
+    path("revocation-cases/", views.RevocationListApi.as_view(), name="revocation-case-list"),
+    path(
+        "revocation-cases/<int:revocation_id>/",
+        views.RevocationDetailApi.as_view(),
+        name="revocation-case-detail",
+    ),
+    path(
+        "revocation-cases/<int:revocation_id>/decide/",
+        views.RevocationDecideApi.as_view(),
+        name="revocation-case-decide",
+    ),
+    path(
+        "revocation-cases/<int:revocation_id>/close/",
+        views.RevocationCloseApi.as_view(),
+        name="revocation-case-close",
+    ),
+    path(
         "recognition-decisions/",
         views.RecognitionDecisionApi.as_view(),
         name="recognition-decision-create",

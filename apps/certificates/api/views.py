@@ -20,8 +20,11 @@ def _certificate(request, certificate_id: int, code: int = status.HTTP_200_OK) -
 
 
 class CertificateListApi(APIView):
-    @extend_schema(parameters=[s.CertificateListFilter], responses=paginated(s.CertificateOutput),
-                   operation_id="api_v1_certificates_list")
+    @extend_schema(
+        parameters=[s.CertificateListFilter],
+        responses=paginated(s.CertificateOutput),
+        operation_id="api_v1_certificates_list",
+    )
     def get(self, request):
         filters = s.CertificateListFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -96,6 +99,121 @@ class InspectionListApi(APIView):
             certificate_id=certificate_id, actor=request.user, **data.validated_data
         )
         return Response(s.InspectionOutput(inspection).data, status=status.HTTP_201_CREATED)
+
+
+# One component for both case lists (each `paginated()` call makes a new serializer class).
+CASE_PAGE = paginated(s.RevocationCaseOutput)
+
+
+def _case(request, revocation_id: int, code: int = status.HTTP_200_OK) -> Response:
+    case = selectors.revocation_get(user=request.user, revocation_id=revocation_id)
+    return Response(s.RevocationCaseOutput(case).data, status=code)
+
+
+def _case_page(request, view, qs) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(qs, request, view=view)
+    return paginator.get_paginated_response(s.RevocationCaseOutput(page, many=True).data)
+
+
+def _case_filters(request) -> dict:
+    filters = s.RevocationListFilter(data=request.query_params)
+    filters.is_valid(raise_exception=True)
+    f = filters.validated_data
+    return {
+        "status": f.get("status"),
+        "overdue": {"true": True, "false": False}.get(f.get("overdue")),
+    }
+
+
+class RevocationListApi(APIView):
+    """Revocation cases in the user's jurisdiction (Đ8.3): the OCOP office's and the
+    authority's to-do list, with open cases past their 15-day deadline flagged `overdue`."""
+
+    @extend_schema(
+        parameters=[s.RevocationListFilter],
+        responses=CASE_PAGE,
+        operation_id="api_v1_revocation_cases_list",
+    )
+    def get(self, request):
+        return _case_page(
+            request, self, selectors.revocation_list(user=request.user, **_case_filters(request))
+        )
+
+
+class RevocationDetailApi(APIView):
+    @extend_schema(responses=s.RevocationCaseOutput)
+    def get(self, request, revocation_id: int):
+        return _case(request, revocation_id)
+
+
+class CertificateRevocationsApi(APIView):
+    """A certificate's revocation cases; POST opens one (Đ8.3.a)."""
+
+    @extend_schema(
+        parameters=[s.RevocationListFilter],
+        responses=CASE_PAGE,
+        operation_id="api_v1_certificates_revocation_cases_list",
+    )
+    def get(self, request, certificate_id: int):
+        qs = selectors.revocation_list(
+            user=request.user, certificate_id=certificate_id, **_case_filters(request)
+        )
+        return _case_page(request, self, qs)
+
+    @extend_schema(request=s.RevocationOpenInput, responses={201: s.RevocationCaseOutput})
+    def post(self, request, certificate_id: int):
+        selectors.certificate_get(
+            user=request.user, certificate_id=certificate_id
+        )  # scope before input
+        data = s.RevocationOpenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.revocation_open(
+            certificate_id=certificate_id, actor=request.user, **data.validated_data
+        )
+        return _case(request, case.pk, status.HTTP_201_CREATED)
+
+
+class InspectionRevocationApi(APIView):
+    """Open a revocation case from a non-compliant or violation inspection (Đ8.1.b, Đ9)."""
+
+    @extend_schema(request=s.RevocationFromInspectionInput, responses={201: s.RevocationCaseOutput})
+    def post(self, request, inspection_id: int):
+        selectors.inspection_get(user=request.user, inspection_id=inspection_id)  # scope first
+        data = s.RevocationFromInspectionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.revocation_open_from_inspection(
+            inspection_id=inspection_id, actor=request.user, **data.validated_data
+        )
+        return _case(request, case.pk, status.HTTP_201_CREATED)
+
+
+class RevocationDecideApi(APIView):
+    """The authority's decision on an open case (Đ8.2, Đ8.3.b): the certificate is revoked."""
+
+    @extend_schema(request=s.RevocationDecideInput, responses=s.RevocationCaseOutput)
+    def post(self, request, revocation_id: int):
+        selectors.revocation_get(user=request.user, revocation_id=revocation_id)  # scope first
+        data = s.RevocationDecideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.revocation_decide(
+            revocation_id=revocation_id, actor=request.user, **data.validated_data
+        )
+        return _case(request, revocation_id)
+
+
+class RevocationCloseApi(APIView):
+    """Close an open case without revocation, with the reason."""
+
+    @extend_schema(request=s.RevocationCloseInput, responses=s.RevocationCaseOutput)
+    def post(self, request, revocation_id: int):
+        selectors.revocation_get(user=request.user, revocation_id=revocation_id)  # scope first
+        data = s.RevocationCloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.revocation_close(
+            revocation_id=revocation_id, actor=request.user, **data.validated_data
+        )
+        return _case(request, revocation_id)
 
 
 class RecognitionDecisionApi(APIView):

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.parsing import AsciiIntegerSerializerField
@@ -12,6 +13,19 @@ class UnitRef(serializers.Serializer):
 
     class Meta:
         ref_name = "DossierUnitRef"  # apps.geo's UnitRef has a name too
+
+
+class RenewedCertificate(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    product_code = serializers.CharField()
+    stars = serializers.IntegerField()
+    valid_until = serializers.DateField()
+
+
+class FilingWindow(serializers.Serializer):
+    opens = serializers.DateField(help_text="First day the re-evaluation may be filed (180 days before expiry).")
+    closes = serializers.DateField(help_text="Last day it may be filed (120 days before expiry).")
 
 
 class DossierOutput(serializers.Serializer):
@@ -30,7 +44,12 @@ class DossierOutput(serializers.Serializer):
     receipt_number = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     commune_deadline = serializers.DateField(allow_null=True)
+    decision_deadline = serializers.DateField(
+        allow_null=True, help_text="Re-evaluations: decided by this day (45 days from the complete dossier, Đ7.6.g)."
+    )
     overdue = serializers.SerializerMethodField()
+    renews = RenewedCertificate(allow_null=True)
+    filing_window = serializers.SerializerMethodField()
     round_year = serializers.IntegerField(allow_null=True)
     round_number = serializers.IntegerField(allow_null=True)
     self_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
@@ -41,6 +60,11 @@ class DossierOutput(serializers.Serializer):
 
     def get_overdue(self, obj) -> bool:
         return is_overdue(obj)
+
+    @extend_schema_field(FilingWindow(allow_null=True))
+    def get_filing_window(self, obj) -> dict | None:
+        window = obj.filing_window
+        return FilingWindow({"opens": window[0], "closes": window[1]}).data if window else None
 
 
 class EvidenceFileOutput(serializers.Serializer):

@@ -70,10 +70,27 @@ class AssignmentOutput(serializers.Serializer):
     sheet = serializers.IntegerField(source="dossier.sheet.number")
     assigned_at = serializers.DateTimeField()
     result = serializers.SerializerMethodField()
+    written_opinions = serializers.SerializerMethodField(
+        help_text="A re-evaluation: the council decides by written opinions (QĐ 26/2026 Đ7.6.d)."
+    )
+    meeting_needed = serializers.SerializerMethodField(
+        help_text="The council must meet: always without written opinions; with them, only when the "
+                  "submitted totals spread more than the council's threshold."
+    )
 
     def get_result(self, obj) -> dict | None:
         result = getattr(obj, "result", None)
         return ResultOutput(result).data if result is not None else None
+
+    def get_written_opinions(self, obj) -> bool:
+        from apps.evaluation.services import written_opinions
+
+        return written_opinions(obj)
+
+    def get_meeting_needed(self, obj) -> bool:
+        from apps.evaluation.services import meeting_needed
+
+        return meeting_needed(assignment=obj)
 
 
 class FieldVisitInput(serializers.Serializer):
@@ -91,8 +108,9 @@ class LabRequestInput(serializers.Serializer):
 class RoundInput(serializers.Serializer):
     year = AsciiIntegerSerializerField(min_value=2019, max_value=2100)
     number = AsciiIntegerSerializerField(min_value=1, max_value=12)
-    proposal_deadline = serializers.DateField()
-    evaluation_deadline = serializers.DateField()
+    # Left out, they come from the province's plan (Đ5.1: proposals before 30/4 and 30/10).
+    proposal_deadline = serializers.DateField(required=False, help_text="Proposals made before this day.")
+    evaluation_deadline = serializers.DateField(required=False)
 
 
 class MemberInput(serializers.Serializer):

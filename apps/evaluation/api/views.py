@@ -29,6 +29,10 @@ COUNCIL_PROGRESS = inline_serializer("CouncilProgress", {
         "id": f.IntegerField(), "product_name": f.CharField(),
         "statuses": f.DictField(child=f.CharField(), help_text="Scorecard status by member id."),
         "concluded": f.BooleanField(),
+        "written_opinions": f.BooleanField(help_text="A re-evaluation, decided by written opinions (Đ7.6.d)."),
+        "meeting_needed": f.BooleanField(
+            help_text="The council must meet: always without written opinions; with them, only when the "
+                      "submitted totals spread more than the council's threshold."),
     }, many=True),
 })
 SCORECARD_WITH_RESULT = inline_serializer("ScorecardWithResult", {
@@ -88,15 +92,26 @@ class CouncilProgressApi(APIView):
     def get(self, request, council_id: int):
         council = selectors.council_get(user=request.user, council_id=council_id)
         members, rows = selectors.council_progress(council=council, viewer=request.user)
+        submitted, sheets = selectors.submitted_scorecards(council), selectors.SheetCache()
         return Response({
             "members": [{"user_id": m.user_id, "name": str(m.user), "role": m.role} for m in members],
             "assignments": [
                 {"id": r.assignment.pk, "product_name": r.assignment.dossier.product.name,
                  "statuses": {str(k): v for k, v in r.statuses.items()},
-                 "concluded": hasattr(r.assignment, "result")}
+                 "concluded": hasattr(r.assignment, "result"),
+                 **self._mode(r.assignment, submitted, sheets)}
                 for r in rows
             ],
         })
+
+    @staticmethod
+    def _mode(assignment, submitted, sheets) -> dict:
+        """Written opinions or a meeting; the sheet is fetched (once) only to rank written ones."""
+        if not services.written_opinions(assignment):
+            return {"written_opinions": False, "meeting_needed": True}
+        needed = services.meeting_needed(assignment=assignment, submitted=submitted.get(assignment.pk, []),
+                                         sheet=sheets.get(assignment.dossier.sheet_id))
+        return {"written_opinions": True, "meeting_needed": needed}
 
 
 class AssignmentDetailApi(APIView):
