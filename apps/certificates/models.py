@@ -171,6 +171,9 @@ class Certificate(models.Model):
     product_code = models.CharField(_("OCOP product code"), max_length=40, unique=True)
     stars = models.PositiveSmallIntegerField(_("stars"))
     criteria_set_code = models.CharField(_("criteria set"), max_length=32)
+    # The process regime the product was recognised under (the council's): records made under QĐ
+    # 1048/2019, QĐ 148/2023 or QĐ 1489/2025 keep theirs, their star and their own expiry.
+    regime_code = models.CharField(_("process regime"), max_length=64)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(

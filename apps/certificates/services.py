@@ -392,6 +392,7 @@ def _decide(
             product_code=code,
             stars=result.star,
             criteria_set_code=result.assignment.council.criteria_set.code,
+            regime_code=result.assignment.council.regime_code,
             valid_from=decision_date,
             valid_until=valid_until,
             pdf_storage_name=storage_name,

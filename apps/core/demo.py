@@ -294,6 +294,15 @@ def _evaluate(dossier_id, target, council, province_officer):
     star = EVALUATION_TARGETS[target]
     if star is None:
         return
+    # The advisory team's report reaches the chair before the members submit (Đ7.3.c).
+    adviser = User.objects.get(username="demo_tuvan")
+    evaluation.advisory_report_save(
+        assignment_id=assignment.pk, adviser=adviser,
+        assessment="DEMO: hồ sơ đầy đủ thành phần theo khoản 1 Điều 6; minh chứng khớp với phiếu tự đánh giá.",
+        field_survey="DEMO: khảo sát thực tế tại cơ sở sản xuất; điều kiện sản xuất như hồ sơ mô tả.",
+        recommendation="DEMO: đề nghị Hội đồng đánh giá, phân hạng theo Bộ tiêu chí.",
+    )
+    evaluation.advisory_report_submit(assignment_id=assignment.pk, adviser=adviser)
     choices = _choices_for(Dossier.objects.get(pk=dossier_id).sheet, star)
     for seat in council.members.select_related("user"):
         evaluation.scorecard_save(assignment_id=assignment.pk, member=seat.user, choices=choices)

@@ -94,6 +94,11 @@ class Council(models.Model):
     )
     advisors = models.ManyToManyField(USER, blank=True, related_name="advisory_councils",
                                       verbose_name=_("advisory team (tổ tư vấn)"))
+    advisory_report_required = models.BooleanField(
+        _("members submit their scores only after the advisory team's report"), default=True,
+        help_text=_("QĐ 26/2026 Đ7.3.c: the advisory team sends its report to the council's chair before "
+                    "the council scores. Applies when the council has an advisory team."),
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -298,3 +303,38 @@ class LabTestRequest(models.Model):
     result_note = models.TextField(blank=True)
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+
+
+class AdvisoryReport(models.Model):
+    """The advisory team's report on one dossier to the council's chair (QĐ 26/2026 Đ7.3.c: "Tổ
+    tư vấn ... tổ chức đánh giá hồ sơ ...; đề xuất bổ sung hồ sơ, tổ chức khảo sát thực tế tại cơ sở
+    sản xuất, kinh doanh ... và đề nghị bổ sung kết quả kiểm nghiệm chất lượng (nếu cần); xây dựng
+    báo cáo đánh giá gửi Chủ tịch Hội đồng"). Written as a draft by the team; once submitted it is
+    locked and the members read it on their scoring page. The field visits and lab-test requests
+    of the assignment are its annexes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Sent to the chair")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="advisory_report")
+    assessment = models.TextField(_("assessment of the dossier"), blank=True)
+    field_survey = models.TextField(_("field survey at the production site"), blank=True)
+    documents_requested = models.TextField(_("additional documents requested"), blank=True)
+    recommendation = models.TextField(_("recommendation to the council"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    written_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("advisory team's report")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="submitted", submitted_at__isnull=False, submitted_by__isnull=False)
+                           & ~Q(assessment=""))
+                | Q(status="draft", submitted_at__isnull=True),
+                name="advisory_report_submitted_complete",
+            ),
+        ]

@@ -17,7 +17,7 @@ from apps.criteria.services import sheet_evaluate
 
 from . import services
 from .choices import FOLLOWER_ROLES, PROGRESS_SEATS, STATUS_LABELS, MemberRole, ScorecardStatus
-from .models import Assignment, Conflict, Council, CouncilMember, Scorecard
+from .models import AdvisoryReport, Assignment, Conflict, Council, CouncilMember, Scorecard
 
 
 def council_list(*, user: User) -> QuerySet[Council]:
@@ -47,6 +47,17 @@ def assignment_get(*, user: User, assignment_id: int) -> Assignment:
     return found
 
 
+def advisory_report_get(*, user: User, assignment_id: int) -> tuple[Assignment, "AdvisoryReport | None"]:
+    """The advisory team's report on an assignment as `user` may read it: the team sees its draft,
+    everyone else who sees the assignment (members, officers) only the report sent to the chair."""
+    assignment = assignment_get(user=user, assignment_id=assignment_id)
+    report = AdvisoryReport.objects.filter(assignment=assignment).first()
+    if report and report.status != AdvisoryReport.Status.SUBMITTED and \
+            not assignment.council.advisors.filter(pk=user.pk).exists():
+        report = None
+    return assignment, report
+
+
 @dataclass(frozen=True)
 class CriterionRow:
     criterion: Criterion
@@ -63,6 +74,9 @@ class ScoringView:
     # Other members' submitted scorecards, only when the viewer may see them.
     others: tuple[Scorecard, ...]
     others_hidden: bool
+    # The advisory team's report, once sent to the chair (Đ7.3.c); None before.
+    advisory_report: "AdvisoryReport | None" = None
+    advisory_report_awaited: bool = False
 
 
 def scoring_view(*, assignment: Assignment, scorecard: Scorecard, viewer: User) -> ScoringView:
@@ -88,7 +102,9 @@ def scoring_view(*, assignment: Assignment, scorecard: Scorecard, viewer: User) 
         assignment.scorecards.filter(status=ScorecardStatus.SUBMITTED).exclude(pk=scorecard.pk)
         .select_related("member").order_by("member__username")
     )
-    return ScoringView(assignment, scorecard, rows, others, hidden)
+    report = AdvisoryReport.objects.filter(assignment=assignment, status=AdvisoryReport.Status.SUBMITTED).first()
+    return ScoringView(assignment, scorecard, rows, others, hidden, report,
+                       services.advisory_report_awaited(assignment))
 
 
 @dataclass(frozen=True)

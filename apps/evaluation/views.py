@@ -253,6 +253,8 @@ def _render_score(
             "reopened": reopened,
             "others": others,
             "others_hidden": view.others_hidden,
+            "advisory_report": view.advisory_report,
+            "advisory_report_awaited": view.advisory_report_awaited,
             "api_url": _url_or_blank("assignment-scorecard", assignment.pk),
             "conflict_note": posted.conflict_note if posted else "",
             "conflict_errors": posted.errors.get("conflict_note", []) if posted else [],

@@ -137,3 +137,13 @@ def test_a_central_five_star_result_is_not_taken_back_by_the_province(chain, peo
     with pytest.raises(ApplicationError) as refused:
         assignment_create(council=again, dossier_id=dossier_id, actor=people["province"])
     assert refused.value.code == "bad_transition" and refused.value.extra["key"] == "dossier"
+
+
+def test_a_certificate_names_the_regime_it_was_recognised_under(chain, decide, people, client_for):
+    """Records made under earlier decisions keep their regime: each certificate names it."""
+    result = chain.evaluated(4)
+    cert = decide([result.pk]).certificates.get()
+    regime = result.assignment.council.regime_code
+    assert regime and cert.regime_code == regime
+    body = client_for(people["leader"]).get(f"/api/v1/certificates/{cert.pk}/").json()
+    assert body["regime_code"] == regime and body["criteria_set_code"] == "QD26/2026"

@@ -16,6 +16,9 @@ def council_with_members(make_user, unit, *, members=4, rules=("works_for_produc
     round_, _created = EvaluationRound.objects.get_or_create(
         level="province", province=vinh_long, year=plan.pop("year"), number=plan.pop("number"), defaults=plan)
     creator = creator or make_user(Role.PROVINCE_OFFICER, [vinh_long])
+    # The advisory team's report (Đ7.3.c) is left out of these councils' rules unless a test asks
+    # for it: tests/evaluation/test_advisory_report.py covers it.
+    council_fields.setdefault("advisory_report_required", False)
     council = Council.objects.create(
         name="Hội đồng OCOP tỉnh (thử)", round=round_, criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
         regime_code="QD26/2026", created_by=creator, conflict_rules=list(rules), **council_fields,

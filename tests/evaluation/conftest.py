@@ -49,6 +49,7 @@ def _round(unit) -> EvaluationRound:
 
 
 def _council(name: str, creator, unit, **fields) -> Council:
+    fields.setdefault("advisory_report_required", False)  # covered by test_advisory_report.py
     return Council.objects.create(
         name=name,
         round=_round(unit),

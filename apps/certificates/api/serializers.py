@@ -174,6 +174,7 @@ class CertificateOutput(serializers.Serializer):
     province = CertificateUnitRef(source="dossier.province")
     stars = serializers.IntegerField()
     criteria_set_code = serializers.CharField()
+    regime_code = serializers.CharField(help_text="The process regime it was recognised under.")
     valid_from = serializers.DateField()
     valid_until = serializers.DateField()
     extended_until = serializers.DateField(allow_null=True)

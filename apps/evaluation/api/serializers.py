@@ -100,6 +100,41 @@ class FieldVisitInput(serializers.Serializer):
     summary = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
 
 
+class AdvisoryReportInput(serializers.Serializer):
+    """The advisory team's report (QĐ 26/2026 Đ7.3.c); fields left out keep what is saved."""
+
+    assessment = serializers.CharField(max_length=20000, required=False, allow_blank=True,
+                                       help_text="The assessment of the dossier.")
+    field_survey = serializers.CharField(max_length=20000, required=False, allow_blank=True,
+                                         help_text="The survey at the production site, or why none was made.")
+    documents_requested = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    recommendation = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class AdvisoryReportOutput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["none", "draft", "submitted"],
+                                     help_text="\"none\" until the team sends it, for everyone but the team.")
+    assessment = serializers.CharField()
+    field_survey = serializers.CharField()
+    documents_requested = serializers.CharField()
+    recommendation = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    field_visits = serializers.IntegerField(help_text="Field visits recorded on the dossier (annexes).")
+    lab_requests = serializers.IntegerField(help_text="Lab-test requests (annexes).")
+    awaited = serializers.BooleanField(help_text="Members cannot submit their scorecards until it is sent.")
+
+    @staticmethod
+    def build(assignment, report) -> dict:
+        from apps.evaluation.services import advisory_report_awaited
+
+        text = {name: getattr(report, name) if report else "" for name in
+                ("assessment", "field_survey", "documents_requested", "recommendation")}
+        return {"status": report.status if report else "none", **text,
+                "submitted_at": report.submitted_at if report else None,
+                "field_visits": assignment.field_visits.count(), "lab_requests": assignment.lab_requests.count(),
+                "awaited": advisory_report_awaited(assignment)}
+
+
 class LabRequestInput(serializers.Serializer):
     tests = serializers.CharField(max_length=5000)
     laboratory = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")

@@ -24,4 +24,8 @@ urlpatterns = [
     path("field-visits/<int:visit_id>/photos/", views.FieldVisitPhotoApi.as_view(), name="field-visit-photos"),
     path("assignments/<int:assignment_id>/lab-requests/", views.LabRequestApi.as_view(),
          name="assignment-lab-requests"),
+    path("assignments/<int:assignment_id>/advisory-report/", views.AdvisoryReportApi.as_view(),
+         name="assignment-advisory-report"),
+    path("assignments/<int:assignment_id>/advisory-report/submit/", views.AdvisoryReportSubmitApi.as_view(),
+         name="assignment-advisory-report-submit"),
 ]

@@ -209,6 +209,31 @@ class FieldVisitApi(APIView):
                          "findings": visit.findings}, status=status.HTTP_201_CREATED)
 
 
+class AdvisoryReportApi(APIView):
+    """The advisory team's report on the dossier (Đ7.3.c): the team reads and writes its draft;
+    members and officers read it once it is sent to the chair."""
+
+    @extend_schema(responses=s.AdvisoryReportOutput)
+    def get(self, request, assignment_id: int):
+        assignment, report = selectors.advisory_report_get(user=request.user, assignment_id=assignment_id)
+        return Response(s.AdvisoryReportOutput(s.AdvisoryReportOutput.build(assignment, report)).data)
+
+    @extend_schema(request=s.AdvisoryReportInput, responses=s.AdvisoryReportOutput)
+    def put(self, request, assignment_id: int):
+        data = s.AdvisoryReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.advisory_report_save(assignment_id=assignment_id, adviser=request.user,
+                                               **data.validated_data)
+        return Response(s.AdvisoryReportOutput(s.AdvisoryReportOutput.build(report.assignment, report)).data)
+
+
+class AdvisoryReportSubmitApi(APIView):
+    @extend_schema(request=None, responses=s.AdvisoryReportOutput)
+    def post(self, request, assignment_id: int):
+        report = services.advisory_report_submit(assignment_id=assignment_id, adviser=request.user)
+        return Response(s.AdvisoryReportOutput(s.AdvisoryReportOutput.build(report.assignment, report)).data)
+
+
 class LabRequestApi(APIView):
     @extend_schema(request=s.LabRequestInput, responses={201: LAB_REQUEST})
     def post(self, request, assignment_id: int):

@@ -192,7 +192,7 @@ class Command(BaseCommand):
                 Certificate(
                     product_id=d.product_id, dossier=d, result=r, decision=decisions[d.province_id],
                     number=f"BENCH-{i}", product_code=f"BENCH-{i:06d}", stars=random.choice((3, 3, 3, 4, 4, 5)),
-                    criteria_set_code="QD26/2026",
+                    criteria_set_code="QD26/2026", regime_code="QD26/2026",
                     valid_from=(start := today - timedelta(days=random.randint(0, 1400))),
                     valid_until=start + timedelta(days=1095),
                     status=random.choice(("active",) * 19 + ("revoked",)),
