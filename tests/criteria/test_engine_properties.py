@@ -238,7 +238,8 @@ def test_star_composition(council):
     else:
         assert r.star == min(r.band_star, r.min_star_met)
     assert r.certificate_eligible is (r.star is not None and r.star >= 3)
-    assert r.propose_to_ministry is (r.star == 5 and r.total >= rules.ministry_threshold)
+    # Đ7.3.e: a standing result of 90 or more is proposed, whatever its star
+    assert r.propose_to_ministry is (r.star is not None and r.total >= rules.ministry_threshold)
     # unmet minimums are exactly the levels above min_star_met that fail, sorted
     assert list(r.unmet_minimums) == sorted(
         r.unmet_minimums,

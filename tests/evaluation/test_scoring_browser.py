@@ -98,3 +98,46 @@ def test_chair_follows_the_progress_and_reopens_a_scorecard(
     status = row.locator(f"[data-member='{panel.member2.pk}']").get_attribute("data-status")
     assert status == "draft"
     assert browser_page.outside == []
+
+
+# Every save answers 1.2 s late, and the page records how many saves it sent and what they held.
+SLOW_SAVES = """
+(() => {
+  const realFetch = window.fetch;
+  window.__saves = [];
+  window.fetch = function (url, options) {
+    if (options && options.method === "PUT") { window.__saves.push(JSON.parse(options.body)); }
+    return realFetch(url, options).then(function (response) {
+      return new Promise(function (resolve) { setTimeout(function () { resolve(response); }, 1200); });
+    });
+  };
+})();
+"""
+
+
+def test_quick_choices_are_merged_into_few_saves_and_all_kept(browser_page, live_server, boundaries, panel):
+    """A member clicking through the sheet on a slow line: changes made while a save is on its
+    way are sent together when it returns, in order, and nothing is lost."""
+    page = browser_page.page
+    page.add_init_script(SLOW_SAVES)
+    page.goto(f"{live_server.url}/accounts/login/?next=/evaluation/")
+    page.fill("#id_username", "uyvien1")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.click(f"[data-testid=assignment][data-assignment='{panel.assignment.pk}'] [data-testid=score-link]")
+    page.wait_for_selector("#scoring-form")
+
+    fieldsets = page.locator("fieldset.criterion[data-code]")
+    count = fieldsets.count()
+    for i in range(count):
+        fieldsets.nth(i).locator("input[type=radio]").first.check()
+    # A second thought on the first criterion, while saves are still on their way.
+    fieldsets.nth(0).locator("input[type=radio]").last.check()
+    for i in range(1, count):
+        fieldsets.nth(i).locator("input[type=radio]").last.check()
+    page.wait_for_function("() => document.getElementById('score').dataset.pending === '0'", timeout=60000)
+    saves = page.evaluate("window.__saves")
+    assert 1 <= len(saves) < count, len(saves)  # merged, not one request per click
+    card = Scorecard.objects.get(assignment=panel.assignment, member=panel.member1)
+    assert card.choices == top_choices()  # the last choice of every criterion won
+    assert page.get_by_test_id("score-total").inner_text() == "100.00"

@@ -1,4 +1,4 @@
-/* Part III of Mẫu 02: each choice is saved at once and the engine's result shown. */
+/* Part III of Mẫu 02: each choice is saved as it is made and the engine's result shown. */
 (function () {
   "use strict";
   var box = document.getElementById("score");
@@ -18,20 +18,16 @@
     box.dataset.saved = String(Date.now());
   }
 
-  // Saves run one after another, in the order the choices were made, so a quick second change
-  // of the same criterion can never be overtaken by the first.
-  var queue = Promise.resolve();
-  var pending = 0;
-  function setPending(n) { pending = n; box.dataset.pending = String(n); }
-  setPending(0);
+  // Saved as chosen (core/autosave.js): one save in flight, later choices merged into the next,
+  // so a quick second change of the same criterion can never be overtaken by the first.
+  var autosave = window.OcopAutosave(box, function (changes) { return save(changes.choices); });
 
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.name || input.name.indexOf("c:") !== 0) { return; }
     var choices = {};
     choices[input.name.slice(2)] = parseInt(input.value, 10);
-    setPending(pending + 1);
-    queue = queue.then(function () { return save(choices); }).then(function () { setPending(pending - 1); });
+    autosave.enqueue({ choices: choices });
   });
 
   function save(choices) {

@@ -1,7 +1,7 @@
-/* The member's scorecard: every choice, knock-out and comment is saved at once through the API
-   and the engine's result shown in the sticky box. Saves are queued, one after another, so a
-   quick second change can never be overtaken by the first; `data-pending` on the box counts the
-   saves still queued. Without the API (or without JavaScript) the form posts as usual. */
+/* The member's scorecard: every choice, knock-out and comment is saved as it is made through the
+   API (core/autosave.js: one save in flight, later changes merged into the next) and the engine's
+   result shown in the sticky box. Without the API (or without JavaScript) the form posts as
+   usual. */
 (function () {
   "use strict";
   var box = document.getElementById("score");
@@ -24,19 +24,10 @@
       ? box.dataset.msgRejected + ": " + result.rejected_by.join(", ") : "";
   }
 
-  var queue = Promise.resolve();
-  var pending = 0;
-  function setPending(n) {
-    pending = n;
-    box.dataset.pending = String(n);
+  var autosave = window.OcopAutosave(box, save, function (n) {
     q("save-state").textContent = n > 0 ? box.dataset.msgSaving : (box.dataset.saved ? box.dataset.msgSaved : "");
-  }
-  setPending(0);
-
-  function enqueue(body) {
-    setPending(pending + 1);
-    queue = queue.then(function () { return save(body); }).then(function () { setPending(pending - 1); });
-  }
+  });
+  var enqueue = autosave.enqueue;
 
   function save(body) {
     return fetch(box.dataset.api, {
@@ -92,13 +83,13 @@
     }
   });
 
-  // Submitting waits for the queued saves, then posts the form (which saves and submits).
+  // Submitting waits for the pending saves, then posts the form (which saves and submits).
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
-    if (pending === 0 || form.dataset.flushing === "1") { return; }
+    if (autosave.pending() === 0 || form.dataset.flushing === "1") { return; }
     event.preventDefault();
     form.dataset.flushing = "1";
-    queue.then(function () {
+    autosave.whenSaved(function () {
       if (submitter && submitter.name) {
         var hidden = document.createElement("input");
         hidden.type = "hidden";
