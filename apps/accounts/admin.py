@@ -14,7 +14,10 @@ class OcopUserAdmin(UserAdmin):
     filter_horizontal = ("units", "groups", "user_permissions")
     fieldsets = (
         *UserAdmin.fieldsets,
-        (_("OCOP role and jurisdiction"), {"fields": ("role", "full_name", "phone", "units", "is_demo")}),
+        (
+            _("OCOP role and jurisdiction"),
+            {"fields": ("role", "full_name", "phone", "units", "is_demo")},
+        ),
     )
 
 

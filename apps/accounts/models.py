@@ -66,7 +66,8 @@ class User(AbstractUser):
         from apps.geo.models import AdminUnit
 
         return AdminUnit.objects.filter(
-            Q(level=Level.PROVINCE, users=self) | Q(children__level=Level.COMMUNE, children__users=self)
+            Q(level=Level.PROVINCE, users=self)
+            | Q(children__level=Level.COMMUNE, children__users=self)
         ).distinct()
 
     def jurisdiction_communes(self):

@@ -79,10 +79,14 @@ def api_token(request):
                 messages.success(request, _("The token was revoked."))
             return redirect("accounts:api_token")
         _token, new_key = api_token_create(user=request.user)
-    response = render(request, "accounts/api_token.html", {
-        "token": api_token_active(user=request.user),
-        "new_key": new_key,
-        "ogc_url": request.build_absolute_uri(reverse("ogc:landing")),
-    })
+    response = render(
+        request,
+        "accounts/api_token.html",
+        {
+            "token": api_token_active(user=request.user),
+            "new_key": new_key,
+            "ogc_url": request.build_absolute_uri(reverse("ogc:landing")),
+        },
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -71,7 +71,9 @@ def demo_accounts_ensure() -> list[DemoAccount]:
         units = _units(codes, role)
         user.units.set(units)
         stored[username] = password
-        accounts.append(DemoAccount(username, password, role, full_name, tuple(u.full_name for u in units)))
+        accounts.append(
+            DemoAccount(username, password, role, full_name, tuple(u.full_name for u in units))
+        )
     CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
     CREDENTIALS_FILE.write_text(json.dumps(stored, indent=2))
     return accounts
@@ -81,47 +83,88 @@ def demo_accounts_ensure() -> list[DemoAccount]:
 # (commune code, producer name, legal type, [(product name, classification code)])
 # (commune code, producer name, legal type, [(product name, classification code, dossier status)])
 DEMO_PRODUCERS = (
-    ("28777", "DEMO HTX Dừa Xanh An Hội", "cooperative", [
-        ("DEMO Kẹo dừa sữa", "I.3.c", "recognised"),
-        ("DEMO Nước dừa tươi đóng chai", "II.2.b", "submitted"),
-        ("DEMO Thạch dừa", "I.3.c", "proposed_central"),
-        ("DEMO Kẹo dừa lá dứa", "I.3.c", "under_evaluation"),
-    ]),
-    ("29110", "DEMO Cơ sở Mắm Ba Tri", "household", [
-        ("DEMO Mắm tôm chua", "I.4.a", "commune_reviewing"),
-        ("DEMO Tôm khô", "I.3.d", "returned_by_commune"),
-        ("DEMO Nước mắm cá cơm", "I.4.a", "evaluated"),
-        # Recognised, then revoked after an inspection: its scans show up as flagged.
-        ("DEMO Bánh phồng tôm", "I.3.d", "revoked"),
-    ]),
-    ("28756", "DEMO Công ty TNHH Mỹ phẩm Dừa", "sme", [
-        ("DEMO Dầu dừa nguyên chất", "III.2", "commune_assessed"),
-        ("DEMO Tinh dầu bưởi", "III.3", "forwarded"),
-        ("DEMO Sữa tắm dừa", "III.2", "province_checking"),
-    ]),
-    ("28783", "DEMO Tổ hợp tác Thủ công Sơn Đông", "cooperative_group", [
-        ("DEMO Giỏ xách cọng dừa", "IV.1", "returned_by_province"),
-    ]),
-    ("28789", "DEMO Trang trại Cây giống Cái Mơn", "farm", [
-        ("DEMO Bonsai mai vàng", "V.2", "accepted"),
-        ("DEMO Hoa lan", "V.1", "draft"),
-        ("DEMO Bưởi da xanh", "I.1.a", "not_recognised"),
-    ]),
-    ("28858", "DEMO Hội Du lịch Cồn Phụng", "association", [
-        ("DEMO Du lịch sinh thái cồn", "VI", "accepted"),
-    ]),
+    (
+        "28777",
+        "DEMO HTX Dừa Xanh An Hội",
+        "cooperative",
+        [
+            ("DEMO Kẹo dừa sữa", "I.3.c", "recognised"),
+            ("DEMO Nước dừa tươi đóng chai", "II.2.b", "submitted"),
+            ("DEMO Thạch dừa", "I.3.c", "proposed_central"),
+            ("DEMO Kẹo dừa lá dứa", "I.3.c", "under_evaluation"),
+        ],
+    ),
+    (
+        "29110",
+        "DEMO Cơ sở Mắm Ba Tri",
+        "household",
+        [
+            ("DEMO Mắm tôm chua", "I.4.a", "commune_reviewing"),
+            ("DEMO Tôm khô", "I.3.d", "returned_by_commune"),
+            ("DEMO Nước mắm cá cơm", "I.4.a", "evaluated"),
+            # Recognised, then revoked after an inspection: its scans show up as flagged.
+            ("DEMO Bánh phồng tôm", "I.3.d", "revoked"),
+        ],
+    ),
+    (
+        "28756",
+        "DEMO Công ty TNHH Mỹ phẩm Dừa",
+        "sme",
+        [
+            ("DEMO Dầu dừa nguyên chất", "III.2", "commune_assessed"),
+            ("DEMO Tinh dầu bưởi", "III.3", "forwarded"),
+            ("DEMO Sữa tắm dừa", "III.2", "province_checking"),
+        ],
+    ),
+    (
+        "28783",
+        "DEMO Tổ hợp tác Thủ công Sơn Đông",
+        "cooperative_group",
+        [
+            ("DEMO Giỏ xách cọng dừa", "IV.1", "returned_by_province"),
+        ],
+    ),
+    (
+        "28789",
+        "DEMO Trang trại Cây giống Cái Mơn",
+        "farm",
+        [
+            ("DEMO Bonsai mai vàng", "V.2", "accepted"),
+            ("DEMO Hoa lan", "V.1", "draft"),
+            ("DEMO Bưởi da xanh", "I.1.a", "not_recognised"),
+        ],
+    ),
+    (
+        "28858",
+        "DEMO Hội Du lịch Cồn Phụng",
+        "association",
+        [
+            ("DEMO Du lịch sinh thái cồn", "VI", "accepted"),
+        ],
+    ),
 )
 # Statuses reached through the council (the rest through the dossier workflow alone), with the
 # star the demo council's scores are chosen to give.
-EVALUATION_TARGETS = {"under_evaluation": None, "evaluated": 4, "recognised": 4, "proposed_central": 5,
-                      "not_recognised": 1, "revoked": 3}
+EVALUATION_TARGETS = {
+    "under_evaluation": None,
+    "evaluated": 4,
+    "recognised": 4,
+    "proposed_central": 5,
+    "not_recognised": 1,
+    "revoked": 3,
+}
 
 
 def _demo_user(username: str, role: str, units: list[AdminUnit], full_name: str) -> User:
     """A synthetic actor with no usable password (only the printed accounts can log in)."""
     user, _ = User.objects.get_or_create(
-        username=username, defaults={"role": role, "full_name": full_name, "is_demo": True,
-                                     "email": f"{username}@demo.invalid"},
+        username=username,
+        defaults={
+            "role": role,
+            "full_name": full_name,
+            "is_demo": True,
+            "email": f"{username}@demo.invalid",
+        },
     )
     if not user.password:
         user.set_unusable_password()
@@ -145,37 +188,76 @@ def demo_dataset_ensure() -> dict[str, int]:
     if Producer.objects.filter(is_demo=True).exists():
         return {"producers": Producer.objects.filter(is_demo=True).count(), "created": 0}
 
-    province = AdminUnit.objects.get(level=Level.PROVINCE, code=settings.OCOP_PILOT_PROVINCE_CODE,
-                                     valid_to__isnull=True)
+    province = AdminUnit.objects.get(
+        level=Level.PROVINCE, code=settings.OCOP_PILOT_PROVINCE_CODE, valid_to__isnull=True
+    )
     province_officer = User.objects.get(username="demo_tinh")
     made = {"producers": 0, "products": 0, "dossiers": 0}
     council = None
     with transaction.atomic():
         for index, (commune_code, name, legal_type, products) in enumerate(DEMO_PRODUCERS):
-            commune = AdminUnit.objects.get(level=Level.COMMUNE, code=commune_code, valid_to__isnull=True)
-            owner = (User.objects.get(username="demo_chuthe") if index == 0 else
-                     _demo_user(f"demo_chuthe_{index + 1}", Role.PRODUCER, [commune], f"DEMO Chủ thể {index + 1}"))
-            officer = (User.objects.get(username="demo_xa") if commune_code == "28777" else
-                       _demo_user(f"demo_xa_{commune_code}", Role.COMMUNE_OFFICER, [commune],
-                                  f"DEMO Cán bộ {commune.full_name}"))
+            commune = AdminUnit.objects.get(
+                level=Level.COMMUNE, code=commune_code, valid_to__isnull=True
+            )
+            owner = (
+                User.objects.get(username="demo_chuthe")
+                if index == 0
+                else _demo_user(
+                    f"demo_chuthe_{index + 1}",
+                    Role.PRODUCER,
+                    [commune],
+                    f"DEMO Chủ thể {index + 1}",
+                )
+            )
+            officer = (
+                User.objects.get(username="demo_xa")
+                if commune_code == "28777"
+                else _demo_user(
+                    f"demo_xa_{commune_code}",
+                    Role.COMMUNE_OFFICER,
+                    [commune],
+                    f"DEMO Cán bộ {commune.full_name}",
+                )
+            )
             spot = commune.geom.point_on_surface
             producer = producer_create(
-                actor=owner, name=name, legal_type=legal_type, registration_number=f"DEMO-{index + 1:03d}",
-                registration_date=date(2018, 1, 1), address=f"{commune.full_name}, {province.full_name}",
-                location=Point(spot.x, spot.y, srid=4326), representative_name=f"DEMO Người đại diện {index + 1}",
-                representative_gender="female" if index % 2 == 0 else "male", representative_ethnicity="Kinh",
+                actor=owner,
+                name=name,
+                legal_type=legal_type,
+                registration_number=f"DEMO-{index + 1:03d}",
+                registration_date=date(2018, 1, 1),
+                address=f"{commune.full_name}, {province.full_name}",
+                location=Point(spot.x, spot.y, srid=4326),
+                representative_name=f"DEMO Người đại diện {index + 1}",
+                representative_gender="female" if index % 2 == 0 else "male",
+                representative_ethnicity="Kinh",
                 is_demo=True,
             )
             made["producers"] += 1
             for product_name, code, target in products:
-                product = product_create(actor=owner, producer=producer, name=product_name,
-                                         classification_code=code, description="DEMO — dữ liệu giả lập.")
+                product = product_create(
+                    actor=owner,
+                    producer=producer,
+                    name=product_name,
+                    classification_code=code,
+                    description="DEMO — dữ liệu giả lập.",
+                )
                 made["products"] += 1
-                dossier = dossier_services.dossier_create(product=product, kind="first", actor=owner)
+                dossier = dossier_services.dossier_create(
+                    product=product, kind="first", actor=owner
+                )
                 Dossier.objects.filter(pk=dossier.pk).update(is_demo=True)
                 made["dossiers"] += 1
                 workflow_target = "accepted" if target in EVALUATION_TARGETS else target
-                _drive(dossier.pk, workflow_target, owner, officer, province_officer, dossier_services, Action)
+                _drive(
+                    dossier.pk,
+                    workflow_target,
+                    owner,
+                    officer,
+                    province_officer,
+                    dossier_services,
+                    Action,
+                )
                 if target in EVALUATION_TARGETS:
                     council = council or _demo_council(province, province_officer)
                     _evaluate(dossier.pk, target, council, province_officer)
@@ -193,11 +275,26 @@ def _drive(dossier_id, target, owner, officer, province_officer, services, Actio
         return
     dossier = Dossier.objects.get(pk=dossier_id)
     sheet = Sheet.objects.get(pk=dossier.sheet_id)
-    form01 = {"unit_name": dossier.product.producer.name, "representative": "DEMO Người đại diện",
-              "position": "Giám đốc", "address": dossier.product.producer.address, "phone": "0275 000 000",
-              "product_name": dossier.product.name}
-    form02 = {k: "DEMO — nội dung giả lập." for k in (
-        "history", "organisation", "product_description", "raw_materials", "markets", "revenue_profit", "plan")}
+    form01 = {
+        "unit_name": dossier.product.producer.name,
+        "representative": "DEMO Người đại diện",
+        "position": "Giám đốc",
+        "address": dossier.product.producer.address,
+        "phone": "0275 000 000",
+        "product_name": dossier.product.name,
+    }
+    form02 = {
+        k: "DEMO — nội dung giả lập."
+        for k in (
+            "history",
+            "organisation",
+            "product_description",
+            "raw_materials",
+            "markets",
+            "revenue_profit",
+            "plan",
+        )
+    }
     services.dossier_forms_update(dossier_id=dossier_id, actor=owner, form01=form01, form02=form02)
     # A plausible self-assessment: about two thirds up every criterion's options.
     choices = {c.code: max(1, round(c.options.count() * 0.7)) for c in sheet.criteria.all()}
@@ -213,26 +310,43 @@ def _drive(dossier_id, target, owner, officer, province_officer, services, Actio
         if reached == target:
             return
     services.commune_assessment_save(
-        dossier_id=dossier_id, actor=officer, raw_material="DEMO", local_labour="DEMO", product_idea="DEMO",
-        local_identity="DEMO", proposal="DEMO: đề nghị tỉnh đánh giá, phân hạng.",
+        dossier_id=dossier_id,
+        actor=officer,
+        raw_material="DEMO",
+        local_labour="DEMO",
+        product_idea="DEMO",
+        local_identity="DEMO",
+        proposal="DEMO: đề nghị tỉnh đánh giá, phân hạng.",
     )
     services.dossier_transition(dossier_id=dossier_id, action=Action.COMMUNE_ASSESS, actor=officer)
     if target == "commune_assessed":
         return
     dossier.refresh_from_db()
-    services.samples_record(dossier_id=dossier_id, actor=officer, received=dossier.samples_required,
-                            on=timezone.localdate())
+    services.samples_record(
+        dossier_id=dossier_id,
+        actor=officer,
+        received=dossier.samples_required,
+        on=timezone.localdate(),
+    )
     services.dossier_transition(dossier_id=dossier_id, action=Action.COMMUNE_FORWARD, actor=officer)
     if target == "forwarded":
         return
-    services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_START_CHECK, actor=province_officer)
+    services.dossier_transition(
+        dossier_id=dossier_id, action=Action.PROVINCE_START_CHECK, actor=province_officer
+    )
     if target == "province_checking":
         return
     if target == "returned_by_province":
-        services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_RETURN, actor=province_officer,
-                                    note="DEMO: bổ sung hợp đồng liên kết.")
+        services.dossier_transition(
+            dossier_id=dossier_id,
+            action=Action.PROVINCE_RETURN,
+            actor=province_officer,
+            note="DEMO: bổ sung hợp đồng liên kết.",
+        )
         return
-    services.dossier_transition(dossier_id=dossier_id, action=Action.PROVINCE_ACCEPT, actor=province_officer)
+    services.dossier_transition(
+        dossier_id=dossier_id, action=Action.PROVINCE_ACCEPT, actor=province_officer
+    )
 
 
 def _demo_council(province, province_officer):
@@ -244,20 +358,31 @@ def _demo_council(province, province_officer):
     from apps.evaluation.services import round_planned
 
     round_ = EvaluationRound.objects.create(
-        level="province", province=province, is_demo=True,
+        level="province",
+        province=province,
+        is_demo=True,
         **round_planned(province_id=province.pk, on=timezone.localdate()),
     )
     criteria_set = CriteriaSet.objects.get(code="QD26/2026")
     council = Council.objects.create(
-        name="DEMO Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long", round=round_,
-        criteria_set=criteria_set, regime_code=criteria_set.regime_code, created_by=province_officer,
+        name="DEMO Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long",
+        round=round_,
+        criteria_set=criteria_set,
+        regime_code=criteria_set.regime_code,
+        created_by=province_officer,
         conflict_rules=["works_for_producer", "relative", "advised_product"],
     )
     chair = User.objects.get(username="demo_hoidong")
-    CouncilMember.objects.create(council=council, user=chair, role="chair", organisation="DEMO Sở NN&MT")
+    CouncilMember.objects.create(
+        council=council, user=chair, role="chair", organisation="DEMO Sở NN&MT"
+    )
     for i, role in ((2, "member"), (3, "member"), (4, "secretary")):
-        member = _demo_user(f"demo_hoidong_{i}", Role.COUNCIL_MEMBER, [province], f"DEMO Thành viên Hội đồng {i}")
-        CouncilMember.objects.create(council=council, user=member, role=role, organisation="DEMO Sở ngành")
+        member = _demo_user(
+            f"demo_hoidong_{i}", Role.COUNCIL_MEMBER, [province], f"DEMO Thành viên Hội đồng {i}"
+        )
+        CouncilMember.objects.create(
+            council=council, user=member, role=role, organisation="DEMO Sở ngành"
+        )
     council.advisors.add(User.objects.get(username="demo_tuvan"))
     return council
 
@@ -290,14 +415,17 @@ def _evaluate(dossier_id, target, council, province_officer):
     from apps.dossiers.models import Dossier
     from apps.evaluation import services as evaluation
 
-    assignment = evaluation.assignment_create(council=council, dossier_id=dossier_id, actor=province_officer)
+    assignment = evaluation.assignment_create(
+        council=council, dossier_id=dossier_id, actor=province_officer
+    )
     star = EVALUATION_TARGETS[target]
     if star is None:
         return
     # The advisory team's report reaches the chair before the members submit (Đ7.3.c).
     adviser = User.objects.get(username="demo_tuvan")
     evaluation.advisory_report_save(
-        assignment_id=assignment.pk, adviser=adviser,
+        assignment_id=assignment.pk,
+        adviser=adviser,
         assessment="DEMO: hồ sơ đầy đủ thành phần theo khoản 1 Điều 6; minh chứng khớp với phiếu tự đánh giá.",
         field_survey="DEMO: khảo sát thực tế tại cơ sở sản xuất; điều kiện sản xuất như hồ sơ mô tả.",
         recommendation="DEMO: đề nghị Hội đồng đánh giá, phân hạng theo Bộ tiêu chí.",
@@ -308,8 +436,9 @@ def _evaluate(dossier_id, target, council, province_officer):
         evaluation.scorecard_save(assignment_id=assignment.pk, member=seat.user, choices=choices)
         evaluation.scorecard_submit(assignment_id=assignment.pk, member=seat.user)
     chair = council.members.get(role="chair").user
-    result = evaluation.council_conclude(assignment_id=assignment.pk, chair=chair,
-                                         feedback="DEMO: góp ý của Hội đồng cho chủ thể.")
+    result = evaluation.council_conclude(
+        assignment_id=assignment.pk, chair=chair, feedback="DEMO: góp ý của Hội đồng cho chủ thể."
+    )
     _decide(result, target)
 
 
@@ -323,18 +452,26 @@ def _decide(result, target):
     leader = User.objects.get(username="demo_lanhdao")
     if target in ("recognised", "revoked"):
         decision = certificates.recognition_decide(
-            result_ids=[result.pk], decision_number=f"DEMO-{result.pk}/QĐ-UBND", decision_date=timezone.localdate(),
-            signer_name="DEMO Lãnh đạo UBND tỉnh", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", actor=leader,
+            result_ids=[result.pk],
+            decision_number=f"DEMO-{result.pk}/QĐ-UBND",
+            decision_date=timezone.localdate(),
+            signer_name="DEMO Lãnh đạo UBND tỉnh",
+            signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+            actor=leader,
         )
         if target == "revoked":
             certificate = decision.certificates.get()
             certificates.certificate_revoke(
-                certificate_id=certificate.pk, ground="b", decision_number=f"DEMO-{result.pk}/QĐ-THU-HỒI",
-                decided_on=timezone.localdate(), actor=leader,
+                certificate_id=certificate.pk,
+                ground="b",
+                decision_number=f"DEMO-{result.pk}/QĐ-THU-HỒI",
+                decided_on=timezone.localdate(),
+                actor=leader,
                 note="DEMO: hậu kiểm cho thấy sản phẩm không còn duy trì tiêu chí.",
             )
     elif target == "proposed_central":
         certificates.ministry_propose(result_id=result.pk, actor=leader)
     elif target == "not_recognised":
-        certificates.result_close_unrecognised(result_id=result.pk, actor=leader,
-                                               note="DEMO: chưa đạt 3 sao.")
+        certificates.result_close_unrecognised(
+            result_id=result.pk, actor=leader, note="DEMO: chưa đạt 3 sao."
+        )

@@ -390,8 +390,10 @@ def stored_file_save(*, checked: CheckedUpload, file: IO[bytes] | File, prefix: 
         logger.exception("Could not store %s", name)
         raise ApplicationError(
             ErrorCode.STORAGE_FAILED,
-            _("The file could not be stored (the server's storage is full or unavailable). "
-              "Nothing was changed; try again later."),
+            _(
+                "The file could not be stored (the server's storage is full or unavailable). "
+                "Nothing was changed; try again later."
+            ),
             extra={"key": "file", "errno": exc.errno},
         ) from exc
 

@@ -26,8 +26,6 @@ def cached_response(
     else:
         response = HttpResponse(body, content_type=content_type, status=status)
     response["ETag"] = etag
-    response["Cache-Control"] = (
-        f"public, max-age={max_age}" if public else "private, no-cache"
-    )
+    response["Cache-Control"] = f"public, max-age={max_age}" if public else "private, no-cache"
     patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
     return response

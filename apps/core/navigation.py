@@ -17,32 +17,67 @@ class NavItem:
 
 
 _PUBLIC_PAGE_ROLES = frozenset(
-    {Role.PRODUCER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER}
+    {
+        Role.PRODUCER,
+        Role.COMMUNE_OFFICER,
+        Role.PROVINCE_OFFICER,
+        Role.PROVINCE_LEADER,
+        Role.MINISTRY_OFFICER,
+    }
 )
 
 NAV_ITEMS = (
     NavItem(_("Home"), "core:home"),
     NavItem(_("Map"), "geo:map"),
     NavItem(_("Criteria & self-assessment"), "criteria:index"),
-    NavItem(_("Producers"), "producers:portal", frozenset({Role.PRODUCER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER}), True),
+    NavItem(
+        _("Producers"),
+        "producers:portal",
+        frozenset({Role.PRODUCER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER}),
+        True,
+    ),
     NavItem(_("My dossiers"), "dossiers:mine", frozenset({Role.PRODUCER}), True),
     NavItem(
-        _("Dashboard"), "dashboards:province",
-        frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.COUNCIL_MEMBER,
-                   Role.ADVISORY_MEMBER, Role.MINISTRY_OFFICER, Role.SYSTEM_ADMIN}), True,
+        _("Dashboard"),
+        "dashboards:province",
+        frozenset(
+            {
+                Role.COMMUNE_OFFICER,
+                Role.PROVINCE_OFFICER,
+                Role.PROVINCE_LEADER,
+                Role.COUNCIL_MEMBER,
+                Role.ADVISORY_MEMBER,
+                Role.MINISTRY_OFFICER,
+                Role.SYSTEM_ADMIN,
+            }
+        ),
+        True,
     ),
     NavItem(
-        _("Dossier inbox"), "dossiers:inbox",
-        frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER}), True,
+        _("Dossier inbox"),
+        "dossiers:inbox",
+        frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER}),
+        True,
     ),
     NavItem(
-        _("Scoring"), "evaluation:mine",
-        frozenset({Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}), True,
+        _("Scoring"),
+        "evaluation:mine",
+        frozenset({Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}),
+        True,
     ),
     NavItem(
-        _("Lots and traceability"), "traceability:lots",
-        frozenset({Role.PRODUCER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER,
-                   Role.MINISTRY_OFFICER}), True,
+        _("Lots and traceability"),
+        "traceability:lots",
+        frozenset(
+            {
+                Role.PRODUCER,
+                Role.COMMUNE_OFFICER,
+                Role.PROVINCE_OFFICER,
+                Role.PROVINCE_LEADER,
+                Role.MINISTRY_OFFICER,
+            }
+        ),
+        True,
     ),
     NavItem(_("Product pages & QR"), "public:manage-list", _PUBLIC_PAGE_ROLES, True),
     NavItem(_("Scans"), "public:scans", _PUBLIC_PAGE_ROLES, True),

@@ -166,7 +166,6 @@ def check_in_vietnam(geom, *, field: str) -> None:
         )
 
 
-
 # --- form and serializer fields ------------------------------------------------------------
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 

@@ -184,7 +184,7 @@ class OptionSpec:
 
 @dataclass(frozen=True)
 class Applicability:
-    """"Applies only when" condition."""
+    """ "Applies only when" condition."""
 
     criterion: str  # code of the criterion it depends on, e.g. "5.1"
     min_option: int  # applies when that criterion's chosen option number >= min_option
@@ -289,8 +289,15 @@ class InvalidScorecard(ValueError):
     ``value`` the offending value when useful (e.g. the unknown knock-out key).
     """
 
-    def __init__(self, message: str, *, code: str, key: str | None = None,
-                 member: int | None = None, value: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        key: str | None = None,
+        member: int | None = None,
+        value: object = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.key = key
@@ -298,8 +305,10 @@ class InvalidScorecard(ValueError):
         self.value = value
 
     def __reduce__(self):  # keep kw-only attributes when pickled (task queues)
-        return (_rebuild_error,
-                (type(self), str(self), self.code, self.key, self.member, self.value))
+        return (
+            _rebuild_error,
+            (type(self), str(self), self.code, self.key, self.member, self.value),
+        )
 
 
 class InvalidSheet(ValueError):
@@ -399,34 +408,53 @@ def validate_sheet(sheet: SheetSpec) -> None:
     part_sums = {p: Decimal(0) for p in PARTS}
     for c in sheet.criteria:
         if c.code in by_code:
-            raise InvalidSheet(f"duplicate criterion code {c.code!r}",
-                               code="duplicate_code", key=c.code)
+            raise InvalidSheet(
+                f"duplicate criterion code {c.code!r}", code="duplicate_code", key=c.code
+            )
         by_code[c.code] = c
         if c.part not in PART_MAX:
-            raise InvalidSheet(f"criterion {c.code}: part must be A, B or C, got {c.part!r}",
-                               code="bad_part", key=c.code)
+            raise InvalidSheet(
+                f"criterion {c.code}: part must be A, B or C, got {c.part!r}",
+                code="bad_part",
+                key=c.code,
+            )
         max_points = _as_decimal(c.max_points)
         if max_points is None or max_points < 0:
-            raise InvalidSheet(f"criterion {c.code}: bad max_points {c.max_points!r}",
-                               code="bad_points", key=c.code)
+            raise InvalidSheet(
+                f"criterion {c.code}: bad max_points {c.max_points!r}",
+                code="bad_points",
+                key=c.code,
+            )
         part_sums[c.part] += max_points
         if not c.options:
             raise InvalidSheet(f"criterion {c.code} has no options", code="bad_options", key=c.code)
         for i, o in enumerate(c.options, start=1):
             if not _is_int(o.number) or o.number != i:
-                raise InvalidSheet(f"criterion {c.code}: options must be numbered 1..n in order",
-                                   code="bad_options", key=c.code)
+                raise InvalidSheet(
+                    f"criterion {c.code}: options must be numbered 1..n in order",
+                    code="bad_options",
+                    key=c.code,
+                )
             pts = _as_decimal(o.points)
             if pts is None or pts < 0 or pts > max_points:
-                raise InvalidSheet(f"criterion {c.code} option {i}: points {o.points!r} "
-                                   f"outside [0, {max_points}]", code="bad_points", key=c.code)
+                raise InvalidSheet(
+                    f"criterion {c.code} option {i}: points {o.points!r} outside [0, {max_points}]",
+                    code="bad_points",
+                    key=c.code,
+                )
             if o.min_star is not None and o.min_star not in MARKER_STARS:
-                raise InvalidSheet(f"criterion {c.code} option {i}: min_star must be 3, 4 or 5",
-                                   code="bad_marker", key=c.code)
+                raise InvalidSheet(
+                    f"criterion {c.code} option {i}: min_star must be 3, 4 or 5",
+                    code="bad_marker",
+                    key=c.code,
+                )
     for p in PARTS:
         if part_sums[p] > PART_MAX[p]:
-            raise InvalidSheet(f"part {p}: max points sum to {part_sums[p]} > {PART_MAX[p]}",
-                               code="part_over_max", key=p)
+            raise InvalidSheet(
+                f"part {p}: max points sum to {part_sums[p]} > {PART_MAX[p]}",
+                code="part_over_max",
+                key=p,
+            )
     # applicability: known target, valid option number, no cycles
     for c in sheet.criteria:
         aw = c.applies_when
@@ -434,16 +462,25 @@ def validate_sheet(sheet: SheetSpec) -> None:
             continue
         target = by_code.get(aw.criterion)
         if target is None or target.code == c.code:
-            raise InvalidSheet(f"criterion {c.code}: applies_when refers to {aw.criterion!r}",
-                               code="bad_applicability", key=c.code)
+            raise InvalidSheet(
+                f"criterion {c.code}: applies_when refers to {aw.criterion!r}",
+                code="bad_applicability",
+                key=c.code,
+            )
         if not _is_int(aw.min_option) or not 1 <= aw.min_option <= len(target.options):
-            raise InvalidSheet(f"criterion {c.code}: applies_when.min_option out of range",
-                               code="bad_applicability", key=c.code)
+            raise InvalidSheet(
+                f"criterion {c.code}: applies_when.min_option out of range",
+                code="bad_applicability",
+                key=c.code,
+            )
         seen = {c.code}
         while target.applies_when is not None:
             if target.code in seen:
-                raise InvalidSheet(f"criterion {c.code}: circular applies_when",
-                                   code="bad_applicability", key=c.code)
+                raise InvalidSheet(
+                    f"criterion {c.code}: circular applies_when",
+                    code="bad_applicability",
+                    key=c.code,
+                )
             seen.add(target.code)
             target = by_code[target.applies_when.criterion]
 
@@ -492,20 +529,33 @@ class _Member:
     sort_key: tuple = field(repr=False)
 
 
-def _score_member(sheet: SheetSpec, index: int, card: Scorecard,
-                  by_code: Mapping[str, CriterionSpec], order: Mapping[str, int]) -> _Member:
+def _score_member(
+    sheet: SheetSpec,
+    index: int,
+    card: Scorecard,
+    by_code: Mapping[str, CriterionSpec],
+    order: Mapping[str, int],
+) -> _Member:
     choices = card.choices
     # 1. unknown codes and option ranges
     for code, number in choices.items():
         crit = by_code.get(code)
         if crit is None:
-            raise InvalidScorecard(f"scorecard {index}: unknown criterion {code!r}",
-                                   code="unknown_criterion", key=code, member=index)
+            raise InvalidScorecard(
+                f"scorecard {index}: unknown criterion {code!r}",
+                code="unknown_criterion",
+                key=code,
+                member=index,
+            )
         if not _is_int(number) or not 1 <= number <= len(crit.options):
             raise InvalidScorecard(
                 f"scorecard {index}: criterion {code} option {number!r} "
                 f"outside 1..{len(crit.options)}",
-                code="option_out_of_range", key=code, member=index, value=number)
+                code="option_out_of_range",
+                key=code,
+                member=index,
+                value=number,
+            )
 
     # 2. applicability (memoised; the sheet is acyclic)
     status: dict[str, str] = {}
@@ -535,15 +585,22 @@ def _score_member(sheet: SheetSpec, index: int, card: Scorecard,
             raise InvalidScorecard(
                 f"scorecard {index}: criterion {crit.code} does not apply "
                 f"({text or 'condition not met'})",
-                code="not_applicable", key=crit.code, member=index)
+                code="not_applicable",
+                key=crit.code,
+                member=index,
+            )
 
     # 3. knock-outs
     ko_keys: set[str] = set()
     for key in card.knockouts:
         if key != DOSSIER_KNOCKOUT and (key not in by_code or not by_code[key].knockout):
-            raise InvalidScorecard(f"scorecard {index}: {key!r} is not a knock-out",
-                                   code="unknown_knockout", key="knockouts", member=index,
-                                   value=key)
+            raise InvalidScorecard(
+                f"scorecard {index}: {key!r} is not a knock-out",
+                code="unknown_knockout",
+                key="knockouts",
+                member=index,
+                value=key,
+            )
         ko_keys.add(key)
 
     # 4. points, missing, minimums; an applicable choice of a rejecting option is a knock-out
@@ -570,15 +627,22 @@ def _score_member(sheet: SheetSpec, index: int, card: Scorecard,
                 meets[(crit.code, star)] = chosen is not None and chosen.points >= req.points
     knockouts = tuple(sorted(ko_keys, key=lambda k: -1 if k == DOSSIER_KNOCKOUT else order[k]))
     total = sum(parts.values(), Decimal(0))
-    unmet = tuple(UnmetMinimum(crit.code, star)
-                  for star in MARKER_STARS
-                  for crit in sheet.criteria
-                  if meets.get((crit.code, star)) is False)
+    unmet = tuple(
+        UnmetMinimum(crit.code, star)
+        for star in MARKER_STARS
+        for crit in sheet.criteria
+        if meets.get((crit.code, star)) is False
+    )
     level = _highest_level(lambda star: all(v for (c, s), v in meets.items() if s == star))
     result = MemberResult(
-        member=card.member, total=total, parts=parts, missing=tuple(missing),
-        unmet_minimums=unmet, knockouts=knockouts,
-        band_star=band_star(total), min_star_met=level,
+        member=card.member,
+        total=total,
+        parts=parts,
+        missing=tuple(missing),
+        unmet_minimums=unmet,
+        knockouts=knockouts,
+        band_star=band_star(total),
+        min_star_met=level,
     )
     sort_key = (
         card.member is None,
@@ -602,8 +666,9 @@ def _highest_level(level_met) -> int:
 # --------------------------------------------------------------------------- council
 
 
-def rank(sheet: SheetSpec, scorecards: Sequence[Scorecard],
-         rules: CouncilRules = CouncilRules()) -> RankingResult:
+def rank(
+    sheet: SheetSpec, scorecards: Sequence[Scorecard], rules: CouncilRules = CouncilRules()
+) -> RankingResult:
     """Rank a product from the council's (or a self-assessment's) scorecards.
 
     Raises :class:`InvalidScorecard` for bad scorecards or rules and
@@ -613,8 +678,9 @@ def rank(sheet: SheetSpec, scorecards: Sequence[Scorecard],
     validate_sheet(sheet)
     cards = list(scorecards)
     if not cards:
-        raise InvalidScorecard("at least one scorecard is required", code="no_scorecards",
-                               key="scorecards")
+        raise InvalidScorecard(
+            "at least one scorecard is required", code="no_scorecards", key="scorecards"
+        )
 
     with localcontext() as ctx:
         ctx.prec = 60  # sums of printed points are exact
@@ -635,21 +701,27 @@ def rank(sheet: SheetSpec, scorecards: Sequence[Scorecard],
             key: _passes(sum(1 for m in scored if m.meets[key]), n, rules.minimum_rule)
             for key in keys
         }
-        unmet = tuple(UnmetMinimum(crit.code, star)
-                      for star in MARKER_STARS
-                      for crit in sheet.criteria
-                      if council_meets.get((crit.code, star)) is False)
+        unmet = tuple(
+            UnmetMinimum(crit.code, star)
+            for star in MARKER_STARS
+            for crit in sheet.criteria
+            if council_meets.get((crit.code, star)) is False
+        )
         level = _highest_level(
-            lambda star: all(v for (c, s), v in council_meets.items() if s == star))
+            lambda star: all(v for (c, s), v in council_meets.items() if s == star)
+        )
 
         # knock-outs at council level
         counts: dict[str, int] = {}
         for m in members:
             for key in m.knockouts:
                 counts[key] = counts.get(key, 0) + 1
-        rejected_by = tuple(sorted(
-            (k for k, c in counts.items() if _passes(c, n, rules.knockout_rule)),
-            key=lambda k: -1 if k == DOSSIER_KNOCKOUT else order[k]))
+        rejected_by = tuple(
+            sorted(
+                (k for k, c in counts.items() if _passes(c, n, rules.knockout_rule)),
+                key=lambda k: -1 if k == DOSSIER_KNOCKOUT else order[k],
+            )
+        )
         rejected = bool(rejected_by)
 
         # missing: union in printed order
@@ -663,8 +735,9 @@ def rank(sheet: SheetSpec, scorecards: Sequence[Scorecard],
             quorum_required = None
             quorum_met = True
         else:
-            quorum_required = int((Decimal(rules.council_size) * quorum)
-                                  .to_integral_value(rounding=ROUND_CEILING))
+            quorum_required = int(
+                (Decimal(rules.council_size) * quorum).to_integral_value(rounding=ROUND_CEILING)
+            )
             quorum_met = n >= quorum_required
 
         star = None if (missing or rejected or not quorum_met) else min(band, level)

@@ -126,7 +126,9 @@ def sheet_evaluate_applicable(
     kept = dict(choices)
     while True:
         try:
-            result = sheet_evaluate(sheet=sheet, scorecards=[engine.Scorecard(choices=kept, knockouts=tuple(knockouts))])
+            result = sheet_evaluate(
+                sheet=sheet, scorecards=[engine.Scorecard(choices=kept, knockouts=tuple(knockouts))]
+            )
             return result, kept
         except CriteriaError as exc:
             key = exc.extra.get("key")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Dossier, DossierEvent, PublicHoliday, ProvinceRules
+from .models import Dossier, DossierEvent, ProvinceRules, PublicHoliday
 
 
 @admin.register(PublicHoliday)
@@ -31,7 +31,14 @@ class EventInline(admin.TabularInline):
 class DossierAdmin(admin.ModelAdmin):
     """Read-only: dossiers change only through the workflow service (and its audit)."""
 
-    list_display = ("receipt_number", "product", "status", "commune", "commune_deadline", "updated_at")
+    list_display = (
+        "receipt_number",
+        "product",
+        "status",
+        "commune",
+        "commune_deadline",
+        "updated_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("receipt_number", "product__name")
     inlines = [EventInline]

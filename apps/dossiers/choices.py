@@ -57,12 +57,21 @@ class AnnexType(models.TextChoices):
     """The evidence annex suggested by Mẫu 02 (QĐ 26/2026 Phụ lục III)."""
 
     BUSINESS_REGISTRATION = "business_registration", _("Business registration")
-    PRODUCTION_CONDITIONS = "production_conditions", _("Production-condition / food-safety certificate")
-    RAW_MATERIAL = "raw_material", _("Raw-material origin, certified area, linkage contracts, invoices")
+    PRODUCTION_CONDITIONS = (
+        "production_conditions",
+        _("Production-condition / food-safety certificate"),
+    )
+    RAW_MATERIAL = (
+        "raw_material",
+        _("Raw-material origin, certified area, linkage contracts, invoices"),
+    )
     ENVIRONMENT = "environment", _("Environmental dossier, green-technology photos")
     LABOUR = "labour", _("List of insured workers with residence")
     FINANCIAL = "financial", _("Co-operative classification or two years of financial statements")
-    INTELLECTUAL_PROPERTY = "intellectual_property", _("Trademark, geographical indication, patent, design")
+    INTELLECTUAL_PROPERTY = (
+        "intellectual_property",
+        _("Trademark, geographical indication, patent, design"),
+    )
     DISTRIBUTION = "distribution", _("Distribution contracts and invoices, trade promotion")
     PROMOTION = "promotion", _("Website and promotion evidence")
     STORY = "story", _("Product story: leaflets, photos, video")
@@ -80,7 +89,9 @@ COUNCIL_ACTIONS = frozenset({"council_conclude"})
 COUNCIL_ACTOR_LABEL = _("Evaluation council")
 
 # Statuses in which the producer may edit the dossier's content.
-EDITABLE = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED_BY_COMMUNE, DossierStatus.RETURNED_BY_PROVINCE})
+EDITABLE = frozenset(
+    {DossierStatus.DRAFT, DossierStatus.RETURNED_BY_COMMUNE, DossierStatus.RETURNED_BY_PROVINCE}
+)
 # Statuses that end a dossier: the product may then file a new one.
 CLOSED = frozenset({DossierStatus.RECOGNISED, DossierStatus.NOT_RECOGNISED})
 # Statuses in which the commune's 15-working-day clock runs.
@@ -88,7 +99,13 @@ COMMUNE_CLOCK = frozenset({DossierStatus.SUBMITTED, DossierStatus.COMMUNE_REVIEW
 # Statuses in which a re-evaluation's 45-day decision clock runs (Đ7.6.g): from the complete
 # dossier reaching the province (or, for 5★, the ministry) until the decision; paused while the
 # province has returned it to the producer.
-DECISION_CLOCK = frozenset({
-    DossierStatus.FORWARDED, DossierStatus.PROVINCE_CHECKING, DossierStatus.ACCEPTED,
-    DossierStatus.UNDER_EVALUATION, DossierStatus.EVALUATED, DossierStatus.PROPOSED_CENTRAL,
-})
+DECISION_CLOCK = frozenset(
+    {
+        DossierStatus.FORWARDED,
+        DossierStatus.PROVINCE_CHECKING,
+        DossierStatus.ACCEPTED,
+        DossierStatus.UNDER_EVALUATION,
+        DossierStatus.EVALUATED,
+        DossierStatus.PROPOSED_CENTRAL,
+    }
+)

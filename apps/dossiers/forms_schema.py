@@ -32,10 +32,23 @@ FORM02_FIELDS = (
     # Part I — general information
     FormField("history", _("I. History and development of the unit"), multiline=True),
     FormField("organisation", _("I. Organisation structure"), multiline=True),
-    FormField("product_description", _("I. Product description, specification and standard"), multiline=True),
+    FormField(
+        "product_description",
+        _("I. Product description, specification and standard"),
+        multiline=True,
+    ),
     # Part II — results of the production and business plan
-    FormField("raw_materials", _("II. Raw-material area, technology, processing, packaging"), multiline=True),
-    FormField("quality_changes", _("II. Changes in quality, standard, packaging and labels"), multiline=True, required=False),
+    FormField(
+        "raw_materials",
+        _("II. Raw-material area, technology, processing, packaging"),
+        multiline=True,
+    ),
+    FormField(
+        "quality_changes",
+        _("II. Changes in quality, standard, packaging and labels"),
+        multiline=True,
+        required=False,
+    ),
     FormField("markets", _("II. Markets"), multiline=True),
     FormField("revenue_profit", _("II. Revenue and profit"), multiline=True),
     # Part IV — business plan ahead
@@ -56,7 +69,9 @@ def form_errors(fields: tuple[FormField, ...], data: dict, *, complete: bool) ->
         elif not isinstance(value, str):
             errors[key] = gettext_now("Must be text.")
         elif len(value) > known[key].max_length:
-            errors[key] = gettext_now("Too long (at most %(n)s characters).") % {"n": known[key].max_length}
+            errors[key] = gettext_now("Too long (at most %(n)s characters).") % {
+                "n": known[key].max_length
+            }
     if complete:
         for f in fields:
             if f.required and not str(data.get(f.key, "")).strip() and f.key not in errors:

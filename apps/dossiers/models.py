@@ -29,12 +29,16 @@ class ProvinceRules(models.Model):
     """Per-province settings of the process (QĐ 26/2026 Đ5 defaults; each province may differ)."""
 
     province = models.OneToOneField(
-        "geo.AdminUnit", on_delete=models.PROTECT, related_name="ocop_rules",
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="ocop_rules",
         limit_choices_to={"level": "province", "valid_to__isnull": True},
     )
     # Proposal cut-offs of the rounds, as "MM-DD", in order: defaults 30/4 and 30/10.
     round_cutoffs = models.JSONField(_("round cut-off dates"), default=list)
-    commune_working_days = models.PositiveSmallIntegerField(_("commune review, working days"), default=15)
+    commune_working_days = models.PositiveSmallIntegerField(
+        _("commune review, working days"), default=15
+    )
 
     class Meta:
         verbose_name = _("province process rules")
@@ -43,7 +47,10 @@ class ProvinceRules(models.Model):
         return str(self.province)
 
     def cutoffs(self) -> tuple[tuple[int, int], ...]:
-        return tuple(tuple(int(p) for p in c.split("-")) for c in self.round_cutoffs) or DEFAULT_CUTOFFS
+        return (
+            tuple(tuple(int(p) for p in c.split("-")) for c in self.round_cutoffs)
+            or DEFAULT_CUTOFFS
+        )
 
     @classmethod
     def for_province(cls, province_id: int) -> "ProvinceRules":
@@ -67,7 +74,11 @@ class DossierQuerySet(models.QuerySet):
         provinces; commune officers their communes; producers their own producers' dossiers;
         council and advisory-team members only the dossiers assigned to their councils, from the
         moment of assignment."""
-        if user is not None and user.is_authenticated and user.role in (Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER):
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.role in (Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER)
+        ):
             return self.filter(
                 Q(assignments__council__members__user=user) | Q(assignments__council__advisors=user)
             ).distinct()
@@ -100,10 +111,18 @@ class Dossier(models.Model):
     it was filed in even if the producer moves later.
     """
 
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="dossiers")
-    kind = models.CharField(_("kind"), max_length=20, choices=DossierKind.choices, default=DossierKind.FIRST)
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DossierKind.choices, default=DossierKind.FIRST
+    )
     status = models.CharField(
-        _("status"), max_length=30, choices=DossierStatus.choices, default=DossierStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=30,
+        choices=DossierStatus.choices,
+        default=DossierStatus.DRAFT,
+        db_index=True,
     )
     sheet = models.ForeignKey("criteria.Sheet", on_delete=models.PROTECT, related_name="+")
     regime_code = models.CharField(_("process regime"), max_length=64)
@@ -115,8 +134,12 @@ class Dossier(models.Model):
     # A re-evaluation renews the product's current certificate (Đ7.6): its expiry sets the filing
     # window. String reference: apps.certificates depends on this app.
     renews = models.ForeignKey(
-        "certificates.Certificate", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="renewals", verbose_name=_("renews certificate"),
+        "certificates.Certificate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renews certificate"),
     )
     # Mẫu 01 and Mẫu 02 parts I, II, IV: structured forms, validated by the form schemas.
     form01 = models.JSONField(_("Form 01 (registration)"), default=dict, blank=True)
@@ -136,7 +159,9 @@ class Dossier(models.Model):
     round_year = models.PositiveSmallIntegerField(null=True, blank=True)
     round_number = models.PositiveSmallIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,7 +210,9 @@ class SelfAssessment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "criterion_code"], name="self_assessment_unique"),
+            models.UniqueConstraint(
+                fields=["dossier", "criterion_code"], name="self_assessment_unique"
+            ),
         ]
 
 
@@ -209,7 +236,9 @@ class EvidenceFile(models.Model):
     replaced_by = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
     )
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -223,7 +252,9 @@ class EvidenceFile(models.Model):
 class CommuneAssessment(models.Model):
     """Mẫu 03: the commune's pre-assessment of the four contents, written in the system."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="commune_assessment")
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="commune_assessment"
+    )
     raw_material = models.TextField(_("1. Use of local raw materials"))
     local_labour = models.TextField(_("2. Use of local labour"))
     product_idea = models.TextField(_("3. Origin of the product idea"))
@@ -260,7 +291,9 @@ class DossierEvent(models.Model):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,8 +10,9 @@ from .choices import COMMUNE_CLOCK, DECISION_CLOCK
 from .models import Dossier, EvidenceFile, Notification
 
 
-def dossier_list(*, user, status: str | None = None, overdue: bool | None = None,
-                 commune_code: str | None = None) -> QuerySet[Dossier]:
+def dossier_list(
+    *, user, status: str | None = None, overdue: bool | None = None, commune_code: str | None = None
+) -> QuerySet[Dossier]:
     qs = Dossier.objects.for_user(user).select_related(
         "product", "product__producer", "commune", "province", "sheet", "renews"
     )
@@ -51,7 +52,9 @@ def is_overdue(dossier: Dossier, today=None) -> bool:
     """Past a running deadline: the commune's, or a re-evaluation's decision deadline."""
     today = today or timezone.localdate()
     commune_late = (
-        dossier.status in COMMUNE_CLOCK and dossier.commune_deadline is not None and dossier.commune_deadline < today
+        dossier.status in COMMUNE_CLOCK
+        and dossier.commune_deadline is not None
+        and dossier.commune_deadline < today
     )
     return commune_late or is_decision_overdue(dossier, today)
 
@@ -61,7 +64,9 @@ def is_decision_overdue(dossier: Dossier, today=None) -> bool:
     day itself is not late."""
     today = today or timezone.localdate()
     return (
-        dossier.status in DECISION_CLOCK and dossier.decision_deadline is not None and dossier.decision_deadline < today
+        dossier.status in DECISION_CLOCK
+        and dossier.decision_deadline is not None
+        and dossier.decision_deadline < today
     )
 
 
@@ -73,4 +78,8 @@ def latest_council_result(dossier: Dossier):
     """The most recent council result on the dossier (provincial, or central after a proposal)."""
     from apps.evaluation.models import CouncilResult
 
-    return CouncilResult.objects.filter(assignment__dossier=dossier).order_by("-concluded_at", "-pk").first()
+    return (
+        CouncilResult.objects.filter(assignment__dossier=dossier)
+        .order_by("-concluded_at", "-pk")
+        .first()
+    )

@@ -52,38 +52,67 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(
-        {S.DRAFT: S.SUBMITTED, S.RETURNED_BY_COMMUNE: S.SUBMITTED, S.RETURNED_BY_PROVINCE: S.FORWARDED},
+        {
+            S.DRAFT: S.SUBMITTED,
+            S.RETURNED_BY_COMMUNE: S.SUBMITTED,
+            S.RETURNED_BY_PROVINCE: S.FORWARDED,
+        },
         frozenset({Role.PRODUCER}),
     ),
-    Action.COMMUNE_START_REVIEW: Transition({S.SUBMITTED: S.COMMUNE_REVIEWING}, frozenset({Role.COMMUNE_OFFICER})),
+    Action.COMMUNE_START_REVIEW: Transition(
+        {S.SUBMITTED: S.COMMUNE_REVIEWING}, frozenset({Role.COMMUNE_OFFICER})
+    ),
     Action.COMMUNE_RETURN: Transition(
         {S.SUBMITTED: S.RETURNED_BY_COMMUNE, S.COMMUNE_REVIEWING: S.RETURNED_BY_COMMUNE},
-        frozenset({Role.COMMUNE_OFFICER}), note_required=True,
+        frozenset({Role.COMMUNE_OFFICER}),
+        note_required=True,
     ),
-    Action.COMMUNE_ASSESS: Transition({S.COMMUNE_REVIEWING: S.COMMUNE_ASSESSED}, frozenset({Role.COMMUNE_OFFICER})),
-    Action.COMMUNE_FORWARD: Transition({S.COMMUNE_ASSESSED: S.FORWARDED}, frozenset({Role.COMMUNE_OFFICER})),
-    Action.PROVINCE_START_CHECK: Transition({S.FORWARDED: S.PROVINCE_CHECKING}, frozenset({Role.PROVINCE_OFFICER})),
+    Action.COMMUNE_ASSESS: Transition(
+        {S.COMMUNE_REVIEWING: S.COMMUNE_ASSESSED}, frozenset({Role.COMMUNE_OFFICER})
+    ),
+    Action.COMMUNE_FORWARD: Transition(
+        {S.COMMUNE_ASSESSED: S.FORWARDED}, frozenset({Role.COMMUNE_OFFICER})
+    ),
+    Action.PROVINCE_START_CHECK: Transition(
+        {S.FORWARDED: S.PROVINCE_CHECKING}, frozenset({Role.PROVINCE_OFFICER})
+    ),
     Action.PROVINCE_RETURN: Transition(
         {S.FORWARDED: S.RETURNED_BY_PROVINCE, S.PROVINCE_CHECKING: S.RETURNED_BY_PROVINCE},
-        frozenset({Role.PROVINCE_OFFICER}), note_required=True,
+        frozenset({Role.PROVINCE_OFFICER}),
+        note_required=True,
     ),
-    Action.PROVINCE_ACCEPT: Transition({S.PROVINCE_CHECKING: S.ACCEPTED}, frozenset({Role.PROVINCE_OFFICER})),
+    Action.PROVINCE_ACCEPT: Transition(
+        {S.PROVINCE_CHECKING: S.ACCEPTED}, frozenset({Role.PROVINCE_OFFICER})
+    ),
     # Evaluation stage: called by apps.evaluation.services, never by a dossier endpoint.
     # From "evaluated": the province evaluates again a product the central council did not rank
     # 5★ (Đ7.4.g); apps.evaluation.services checks that this is the case.
     Action.ASSIGN_TO_COUNCIL: Transition(
-        {S.ACCEPTED: S.UNDER_EVALUATION, S.PROPOSED_CENTRAL: S.UNDER_EVALUATION, S.EVALUATED: S.UNDER_EVALUATION},
-        frozenset({Role.PROVINCE_OFFICER, Role.MINISTRY_OFFICER}), internal=True,
+        {
+            S.ACCEPTED: S.UNDER_EVALUATION,
+            S.PROPOSED_CENTRAL: S.UNDER_EVALUATION,
+            S.EVALUATED: S.UNDER_EVALUATION,
+        },
+        frozenset({Role.PROVINCE_OFFICER, Role.MINISTRY_OFFICER}),
+        internal=True,
     ),
-    Action.COUNCIL_CONCLUDE: Transition({S.UNDER_EVALUATION: S.EVALUATED}, frozenset({Role.COUNCIL_MEMBER}),
-                                        internal=True),
+    Action.COUNCIL_CONCLUDE: Transition(
+        {S.UNDER_EVALUATION: S.EVALUATED}, frozenset({Role.COUNCIL_MEMBER}), internal=True
+    ),
     # Recognition stage: called by apps.certificates.services (which applies the level rules).
-    Action.PROPOSE_CENTRAL: Transition({S.EVALUATED: S.PROPOSED_CENTRAL}, frozenset({Role.PROVINCE_LEADER}),
-                                       internal=True),
-    Action.RECOGNISE: Transition({S.EVALUATED: S.RECOGNISED},
-                                 frozenset({Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER}), internal=True),
-    Action.CLOSE_UNRECOGNISED: Transition({S.EVALUATED: S.NOT_RECOGNISED},
-                                          frozenset({Role.PROVINCE_LEADER, Role.PROVINCE_OFFICER}), internal=True),
+    Action.PROPOSE_CENTRAL: Transition(
+        {S.EVALUATED: S.PROPOSED_CENTRAL}, frozenset({Role.PROVINCE_LEADER}), internal=True
+    ),
+    Action.RECOGNISE: Transition(
+        {S.EVALUATED: S.RECOGNISED},
+        frozenset({Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER}),
+        internal=True,
+    ),
+    Action.CLOSE_UNRECOGNISED: Transition(
+        {S.EVALUATED: S.NOT_RECOGNISED},
+        frozenset({Role.PROVINCE_LEADER, Role.PROVINCE_OFFICER}),
+        internal=True,
+    ),
 }
 
 
@@ -95,7 +124,11 @@ def _scoped(actor: User, dossier_id: int, *, lock: bool = False) -> Dossier:
         # Lock only the dossier row (for_user's joins would make PostgreSQL lock those too).
         if not qs.filter(pk=dossier_id).exists():
             raise _not_found(dossier_id)
-        return Dossier.objects.select_for_update().select_related("sheet", "product").get(pk=dossier_id)
+        return (
+            Dossier.objects.select_for_update()
+            .select_related("sheet", "product")
+            .get(pk=dossier_id)
+        )
     dossier = qs.select_related("sheet", "product").filter(pk=dossier_id).first()
     if dossier is None:
         raise _not_found(dossier_id)
@@ -111,18 +144,24 @@ def _not_found(dossier_id: int) -> ApplicationError:
 
 def _require_editable_by_producer(dossier: Dossier, actor: User) -> None:
     if actor.role != Role.PRODUCER:
-        raise ApplicationError(ErrorCode.PERMISSION_DENIED, _("Only the producer edits the dossier's content."))
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED, _("Only the producer edits the dossier's content.")
+        )
     if dossier.status not in EDITABLE:
         raise ApplicationError(
             ErrorCode.BAD_TRANSITION,
-            _("The dossier can be edited only while it is a draft or has been returned (it is now “%(status)s”).")
+            _(
+                "The dossier can be edited only while it is a draft or has been returned (it is now “%(status)s”)."
+            )
             % {"status": dossier.get_status_display()},
             extra={"status": dossier.status},
         )
 
 
 def _event(dossier: Dossier, actor: User, action: str, note: str = "", **fields) -> DossierEvent:
-    return DossierEvent.objects.create(dossier=dossier, actor=actor, action=action, note=note, **fields)
+    return DossierEvent.objects.create(
+        dossier=dossier, actor=actor, action=action, note=note, **fields
+    )
 
 
 def current_criteria_set(on: date | None = None) -> CriteriaSet:
@@ -134,7 +173,9 @@ def current_criteria_set(on: date | None = None) -> CriteriaSet:
         .first()
     )
     if found is None:
-        raise ApplicationError(ErrorCode.INVALID, _("No criteria set is in force today. Load the criteria sets."))
+        raise ApplicationError(
+            ErrorCode.INVALID, _("No criteria set is in force today. Load the criteria sets.")
+        )
     return found
 
 
@@ -151,17 +192,23 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
     window (`_check_filing_window`).
     """
     if actor.role != Role.PRODUCER or not product.producer.users.filter(pk=actor.pk).exists():
-        raise ApplicationError(ErrorCode.NOT_FOUND, _("This product does not exist or is not yours."))
+        raise ApplicationError(
+            ErrorCode.NOT_FOUND, _("This product does not exist or is not yours.")
+        )
     if kind not in DossierKind.values:
         raise ApplicationError(ErrorCode.INVALID, _("Unknown dossier kind."), extra={"key": "kind"})
     if product.dossiers.exclude(status__in=CLOSED).exists():
         raise ApplicationError(
-            ErrorCode.BAD_TRANSITION, _("This product already has a dossier in progress."), extra={"key": "product"}
+            ErrorCode.BAD_TRANSITION,
+            _("This product already has a dossier in progress."),
+            extra={"key": "product"},
         )
     criteria_set = current_criteria_set()
     sheet = Sheet.objects.filter(criteria_set=criteria_set, number=product.criteria_sheet).first()
     if sheet is None:
-        raise ApplicationError(ErrorCode.INVALID, _("The product's criteria sheet is not in the current set."))
+        raise ApplicationError(
+            ErrorCode.INVALID, _("The product's criteria sheet is not in the current set.")
+        )
     source = renews = None
     if kind == DossierKind.REEVALUATION:
         renews = _current_certificate(product)
@@ -171,20 +218,32 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
         if source is None:
             raise ApplicationError(
                 ErrorCode.INVALID,
-                _("An upgrade or re-evaluation needs an earlier recognised dossier of this product."),
+                _(
+                    "An upgrade or re-evaluation needs an earlier recognised dossier of this product."
+                ),
                 extra={"key": "kind"},
             )
     producer = product.producer
     dossier = Dossier(
-        product=product, kind=kind, sheet=sheet, regime_code=criteria_set.regime_code,
-        commune=producer.commune, province=producer.province, created_by=actor,
+        product=product,
+        kind=kind,
+        sheet=sheet,
+        regime_code=criteria_set.regime_code,
+        commune=producer.commune,
+        province=producer.province,
+        created_by=actor,
         samples_required=0 if sheet.number == TOURISM_SHEET else 5,
         is_demo=getattr(product, "is_demo", False),
-        form01=dict(source.form01) if source else {"product_name": product.name, "unit_name": producer.name},
+        form01=dict(source.form01)
+        if source
+        else {"product_name": product.name, "unit_name": producer.name},
         form02=dict(source.form02) if source else {},
-        copied_from=source, renews=renews,
+        copied_from=source,
+        renews=renews,
     )
-    dossier.full_clean(exclude=["sheet", "product", "commune", "province", "created_by", "copied_from", "renews"])
+    dossier.full_clean(
+        exclude=["sheet", "product", "commune", "province", "created_by", "copied_from", "renews"]
+    )
     dossier.save()
     if source is not None:
         _copy_content(source, dossier, actor)
@@ -196,13 +255,17 @@ def _current_certificate(product):
     """The certificate a re-evaluation renews: the product's latest active one (Đ7.6)."""
     found = (
         product.certificates.filter(status=CertificateStatus.ACTIVE)
-        .select_related("dossier").order_by("-valid_from", "-pk").first()
+        .select_related("dossier")
+        .order_by("-valid_from", "-pk")
+        .first()
     )
     if found is None:
         raise ApplicationError(
             ErrorCode.INVALID,
-            _("A re-evaluation renews the product's OCOP certificate, and this product has no active "
-              "certificate. File a first evaluation instead."),
+            _(
+                "A re-evaluation renews the product's OCOP certificate, and this product has no active "
+                "certificate. File a first evaluation instead."
+            ),
             extra={"key": "kind"},
         )
     return found
@@ -219,26 +282,47 @@ def _check_filing_window(dossier: Dossier) -> None:
     if cert is None or cert.status != CertificateStatus.ACTIVE:
         raise ApplicationError(
             ErrorCode.BAD_TRANSITION,
-            _("This re-evaluation names no active certificate to renew: the certificate was revoked "
-              "or is missing."),
+            _(
+                "This re-evaluation names no active certificate to renew: the certificate was revoked "
+                "or is missing."
+            ),
             extra={"key": "renews"},
         )
     opens, closes = dossier.filing_window
     today = timezone.localdate()
     if opens <= today <= closes:
         return
-    values = {"opens": f"{opens:%d/%m/%Y}", "closes": f"{closes:%d/%m/%Y}", "until": f"{cert.valid_until:%d/%m/%Y}",
-              "number": cert.number}
+    values = {
+        "opens": f"{opens:%d/%m/%Y}",
+        "closes": f"{closes:%d/%m/%Y}",
+        "until": f"{cert.valid_until:%d/%m/%Y}",
+        "number": cert.number,
+    }
     if today < opens:
-        message = _("Too early: a re-evaluation is filed from %(opens)s to %(closes)s, 180 to 120 days before "
-                    "certificate %(number)s expires on %(until)s.") % values
+        message = (
+            _(
+                "Too early: a re-evaluation is filed from %(opens)s to %(closes)s, 180 to 120 days before "
+                "certificate %(number)s expires on %(until)s."
+            )
+            % values
+        )
     else:
-        message = _("The filing window of this re-evaluation closed on %(closes)s (it ran from %(opens)s, 180 to "
-                    "120 days before certificate %(number)s expires on %(until)s).") % values
+        message = (
+            _(
+                "The filing window of this re-evaluation closed on %(closes)s (it ran from %(opens)s, 180 to "
+                "120 days before certificate %(number)s expires on %(until)s)."
+            )
+            % values
+        )
     raise ApplicationError(
-        ErrorCode.BAD_TRANSITION, message,
-        extra={"key": "window", "window_opens": opens.isoformat(), "window_closes": closes.isoformat(),
-               "valid_until": cert.valid_until.isoformat()},
+        ErrorCode.BAD_TRANSITION,
+        message,
+        extra={
+            "key": "window",
+            "window_opens": opens.isoformat(),
+            "window_closes": closes.isoformat(),
+            "valid_until": cert.valid_until.isoformat(),
+        },
     )
 
 
@@ -246,9 +330,16 @@ def _start_decision_clock(dossier: Dossier, action: str, to_status: str) -> list
     """Đ7.6.g: a re-evaluation is decided within 45 days (OCOP_REEVALUATION_DAYS, calendar days)
     of the complete dossier reaching the province from the commune (or again from the producer
     after the province returned it), or the ministry from the province (5★)."""
-    if dossier.kind != DossierKind.REEVALUATION or to_status not in (S.FORWARDED, S.PROPOSED_CENTRAL):
+    if dossier.kind != DossierKind.REEVALUATION or to_status not in (
+        S.FORWARDED,
+        S.PROPOSED_CENTRAL,
+    ):
         return []
-    received = timezone.localdate(dossier.forwarded_at) if action == Action.COMMUNE_FORWARD else timezone.localdate()
+    received = (
+        timezone.localdate(dossier.forwarded_at)
+        if action == Action.COMMUNE_FORWARD
+        else timezone.localdate()
+    )
     dossier.decision_deadline = received + timedelta(days=settings.OCOP_REEVALUATION_DAYS)
     return ["decision_deadline"]
 
@@ -256,35 +347,56 @@ def _start_decision_clock(dossier: Dossier, action: str, to_status: str) -> list
 def _copy_content(source: Dossier, target: Dossier, actor: User) -> None:
     valid_codes = set(target.sheet.criteria.values_list("code", flat=True))
     SelfAssessment.objects.bulk_create(
-        SelfAssessment(dossier=target, criterion_code=a.criterion_code, option_number=a.option_number,
-                       explanation=a.explanation)
-        for a in source.self_assessment.all() if a.criterion_code in valid_codes
+        SelfAssessment(
+            dossier=target,
+            criterion_code=a.criterion_code,
+            option_number=a.option_number,
+            explanation=a.explanation,
+        )
+        for a in source.self_assessment.all()
+        if a.criterion_code in valid_codes
     )
     # Stored files are immutable, so the copy points at the same objects.
     EvidenceFile.objects.bulk_create(
-        EvidenceFile(dossier=target, annex_type=f.annex_type, criterion_code=f.criterion_code, title=f.title,
-                     original_name=f.original_name, storage_name=f.storage_name, content_type=f.content_type,
-                     size=f.size, sha256=f.sha256, version=f.version, uploaded_by=f.uploaded_by)
+        EvidenceFile(
+            dossier=target,
+            annex_type=f.annex_type,
+            criterion_code=f.criterion_code,
+            title=f.title,
+            original_name=f.original_name,
+            storage_name=f.storage_name,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            version=f.version,
+            uploaded_by=f.uploaded_by,
+        )
         for f in source.files.filter(replaced_by__isnull=True)
     )
     _refresh_self_score(target)
 
 
 @transaction.atomic
-def dossier_forms_update(*, dossier_id: int, actor: User, form01: dict | None = None,
-                         form02: dict | None = None) -> Dossier:
+def dossier_forms_update(
+    *, dossier_id: int, actor: User, form01: dict | None = None, form02: dict | None = None
+) -> Dossier:
     """Save (partial) Mẫu 01 / Mẫu 02 fields. Unknown keys and non-text values are refused;
     completeness is checked only at submission, so a draft can be saved half-filled."""
     dossier = _scoped(actor, dossier_id, lock=True)
     _require_editable_by_producer(dossier, actor)
     errors = {}
-    for name, fields, data in (("form01", FORM01_FIELDS, form01), ("form02", FORM02_FIELDS, form02)):
+    for name, fields, data in (
+        ("form01", FORM01_FIELDS, form01),
+        ("form02", FORM02_FIELDS, form02),
+    ):
         if data is None:
             continue
         if not isinstance(data, dict):
             errors[name] = _("Must be an object.")
             continue
-        errors.update({f"{name}.{k}": v for k, v in form_errors(fields, data, complete=False).items()})
+        errors.update(
+            {f"{name}.{k}": v for k, v in form_errors(fields, data, complete=False).items()}
+        )
     if errors:
         key = next(iter(errors))
         raise ApplicationError(ErrorCode.INVALID, errors[key], extra={"key": key, "errors": errors})
@@ -297,15 +409,25 @@ def dossier_forms_update(*, dossier_id: int, actor: User, form01: dict | None = 
 
 
 @transaction.atomic
-def dossier_self_assess(*, dossier_id: int, actor: User, choices: dict[str, int],
-                        explanations: dict[str, str] | None = None) -> engine.RankingResult:
+def dossier_self_assess(
+    *,
+    dossier_id: int,
+    actor: User,
+    choices: dict[str, int],
+    explanations: dict[str, str] | None = None,
+) -> engine.RankingResult:
     """Record Mẫu 02 part III choices (merged into those already saved) and recompute the
     self-score with the ranking engine. A bad choice is refused and nothing is saved."""
     dossier = _scoped(actor, dossier_id, lock=True)
     _require_editable_by_producer(dossier, actor)
-    if not isinstance(choices, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in choices.values()):
-        raise ApplicationError(ErrorCode.INVALID, _("Choices must map criterion codes to option numbers."),
-                               extra={"key": "choices"})
+    if not isinstance(choices, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in choices.values()
+    ):
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _("Choices must map criterion codes to option numbers."),
+            extra={"key": "choices"},
+        )
     merged = {a.criterion_code: a.option_number for a in dossier.self_assessment.all()}
     merged.update(choices)
     # Choices that stopped applying (5.2 once 5.1 says "no story") are dropped, not refused.
@@ -314,8 +436,12 @@ def dossier_self_assess(*, dossier_id: int, actor: User, choices: dict[str, int]
     dossier.self_assessment.exclude(criterion_code__in=merged).delete()
     for code, number in merged.items():
         SelfAssessment.objects.update_or_create(
-            dossier=dossier, criterion_code=code,
-            defaults={"option_number": number, **({"explanation": explanations[code]} if code in explanations else {})},
+            dossier=dossier,
+            criterion_code=code,
+            defaults={
+                "option_number": number,
+                **({"explanation": explanations[code]} if code in explanations else {}),
+            },
         )
     _store_score(dossier, result)
     return result
@@ -323,7 +449,9 @@ def dossier_self_assess(*, dossier_id: int, actor: User, choices: dict[str, int]
 
 def _refresh_self_score(dossier: Dossier) -> None:
     choices = {a.criterion_code: a.option_number for a in dossier.self_assessment.all()}
-    _store_score(dossier, sheet_evaluate(sheet=dossier.sheet, scorecards=[engine.Scorecard(choices=choices)]))
+    _store_score(
+        dossier, sheet_evaluate(sheet=dossier.sheet, scorecards=[engine.Scorecard(choices=choices)])
+    )
 
 
 def _store_score(dossier: Dossier, result: engine.RankingResult) -> None:
@@ -339,9 +467,14 @@ def commune_assessment_save(*, dossier_id: int, actor: User, **fields) -> Commun
     if actor.role != Role.COMMUNE_OFFICER:
         raise ApplicationError(ErrorCode.PERMISSION_DENIED, _("Only the commune writes Form 03."))
     if dossier.status != S.COMMUNE_REVIEWING:
-        raise ApplicationError(ErrorCode.BAD_TRANSITION, _("Form 03 is written while the commune reviews the dossier."),
-                               extra={"status": dossier.status})
-    assessment = getattr(dossier, "commune_assessment", None) or CommuneAssessment(dossier=dossier, author=actor)
+        raise ApplicationError(
+            ErrorCode.BAD_TRANSITION,
+            _("Form 03 is written while the commune reviews the dossier."),
+            extra={"status": dossier.status},
+        )
+    assessment = getattr(dossier, "commune_assessment", None) or CommuneAssessment(
+        dossier=dossier, author=actor
+    )
     for key, value in fields.items():
         setattr(assessment, key, value)
     assessment.author = actor
@@ -358,10 +491,15 @@ def samples_record(*, dossier_id: int, actor: User, received: int, on: date) -> 
     if actor.role != Role.COMMUNE_OFFICER:
         raise ApplicationError(ErrorCode.PERMISSION_DENIED, _("Only the commune records samples."))
     if dossier.status not in COMMUNE_CLOCK | {S.COMMUNE_ASSESSED}:
-        raise ApplicationError(ErrorCode.BAD_TRANSITION, _("Samples are recorded while the commune has the dossier."))
+        raise ApplicationError(
+            ErrorCode.BAD_TRANSITION, _("Samples are recorded while the commune has the dossier.")
+        )
     if not 0 <= received <= 20:
-        raise ApplicationError(ErrorCode.INVALID, _("The number of samples must be between 0 and 20."),
-                               extra={"key": "received"})
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _("The number of samples must be between 0 and 20."),
+            extra={"key": "received"},
+        )
     dossier.samples_received, dossier.samples_received_on = received, on
     dossier.save(update_fields=["samples_received", "samples_received_on", "updated_at"])
     _event(dossier, actor, "samples_recorded", note=str(received))
@@ -370,8 +508,9 @@ def samples_record(*, dossier_id: int, actor: User, received: int, on: date) -> 
 
 # --- the workflow ----------------------------------------------------------------------------
 @transaction.atomic
-def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str = "",
-                       internal: bool = False) -> Dossier:
+def dossier_transition(
+    *, dossier_id: int, action: str, actor: User, note: str = "", internal: bool = False
+) -> Dossier:
     """Apply `action` to the dossier: lock the row, check the actor's role and jurisdiction and
     the action's preconditions, move the status, write the audit event, and notify the people
     concerned after commit. A refused action raises and changes nothing. `internal` actions are
@@ -381,8 +520,11 @@ def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str =
     rule = TRANSITIONS[action]
     dossier = _scoped(actor, dossier_id, lock=True)
     if actor.role not in rule.roles:
-        raise ApplicationError(ErrorCode.PERMISSION_DENIED, _("Your role cannot do this on a dossier."),
-                               extra={"action": action})
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED,
+            _("Your role cannot do this on a dossier."),
+            extra={"action": action},
+        )
     if action == Action.SUBMIT and not dossier.product.producer.users.filter(pk=actor.pk).exists():
         raise _not_found(dossier_id)
     if dossier.status not in rule.sources:
@@ -394,20 +536,41 @@ def dossier_transition(*, dossier_id: int, action: str, actor: User, note: str =
         )
     note = (note or "").strip()
     if rule.note_required and not note:
-        raise ApplicationError(ErrorCode.INVALID, _("A reason is required when returning a dossier."),
-                               extra={"key": "note"})
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _("A reason is required when returning a dossier."),
+            extra={"key": "note"},
+        )
     from_status, to_status = dossier.status, rule.sources[dossier.status]
     fields = PRECONDITIONS.get(action, _nothing)(dossier, actor)
     fields = [*fields, *_start_decision_clock(dossier, action, to_status)]
     extra_event = {}
     if action == Action.SUBMIT:
         snapshot = dossier_snapshot(dossier)
-        previous = dossier.events.filter(action=Action.SUBMIT).exclude(snapshot=None).order_by("-at", "-pk").first()
-        extra_event = {"snapshot": snapshot, "changes": snapshot_diff(previous.snapshot, snapshot) if previous else []}
+        previous = (
+            dossier.events.filter(action=Action.SUBMIT)
+            .exclude(snapshot=None)
+            .order_by("-at", "-pk")
+            .first()
+        )
+        extra_event = {
+            "snapshot": snapshot,
+            "changes": snapshot_diff(previous.snapshot, snapshot) if previous else [],
+        }
     dossier.status = to_status
     dossier.save(update_fields=["status", "updated_at", *fields])
-    _event(dossier, actor, action, note=note, from_status=from_status, to_status=to_status, **extra_event)
-    transaction.on_commit(lambda: notify_transition(dossier_id=dossier.pk, action=action, note=note))
+    _event(
+        dossier,
+        actor,
+        action,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        **extra_event,
+    )
+    transaction.on_commit(
+        lambda: notify_transition(dossier_id=dossier.pk, action=action, note=note)
+    )
     return dossier
 
 
@@ -425,18 +588,27 @@ def _nothing(dossier: Dossier, actor: User) -> list[str]:
 def _on_submit(dossier: Dossier, actor: User) -> list[str]:
     _check_filing_window(dossier)
     errors = form_errors(FORM01_FIELDS, dossier.form01, complete=True)
-    errors.update({f"form02.{k}": v for k, v in form_errors(FORM02_FIELDS, dossier.form02, complete=True).items()})
+    errors.update(
+        {
+            f"form02.{k}": v
+            for k, v in form_errors(FORM02_FIELDS, dossier.form02, complete=True).items()
+        }
+    )
     errors = {(k if "." in k else f"form01.{k}"): v for k, v in errors.items()}
     if errors:
         key = next(iter(errors))
-        raise ApplicationError(ErrorCode.INVALID, _("The forms are incomplete: %(key)s — %(msg)s") % {"key": key, "msg": errors[key]},
-                               extra={"key": key, "errors": errors})
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _("The forms are incomplete: %(key)s — %(msg)s") % {"key": key, "msg": errors[key]},
+            extra={"key": key, "errors": errors},
+        )
     choices = {a.criterion_code: a.option_number for a in dossier.self_assessment.all()}
     result = sheet_evaluate(sheet=dossier.sheet, scorecards=[engine.Scorecard(choices=choices)])
     if result.missing:
         raise ApplicationError(
             ErrorCode.INVALID,
-            _("The self-assessment is incomplete: choose an option for %(codes)s.") % {"codes": ", ".join(result.missing)},
+            _("The self-assessment is incomplete: choose an option for %(codes)s.")
+            % {"codes": ", ".join(result.missing)},
             extra={"key": "self_assessment", "missing": list(result.missing)},
         )
     _store_score(dossier, result)
@@ -456,8 +628,11 @@ def _on_submit(dossier: Dossier, actor: User) -> list[str]:
 
 def _on_assess(dossier: Dossier, actor: User) -> list[str]:
     if not CommuneAssessment.objects.filter(dossier=dossier).exists():
-        raise ApplicationError(ErrorCode.INVALID, _("Write Form 03 before recording the assessment."),
-                               extra={"key": "commune_assessment"})
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _("Write Form 03 before recording the assessment."),
+            extra={"key": "commune_assessment"},
+        )
     return []
 
 
@@ -470,11 +645,17 @@ def _on_forward(dossier: Dossier, actor: User) -> list[str]:
             extra={"key": "samples_received"},
         )
     dossier.forwarded_at = timezone.now()
-    dossier.round_year, dossier.round_number = round_for(timezone.localdate(), _rules(dossier).cutoffs())
+    dossier.round_year, dossier.round_number = round_for(
+        timezone.localdate(), _rules(dossier).cutoffs()
+    )
     return ["forwarded_at", "round_year", "round_number"]
 
 
-PRECONDITIONS = {Action.SUBMIT: _on_submit, Action.COMMUNE_ASSESS: _on_assess, Action.COMMUNE_FORWARD: _on_forward}
+PRECONDITIONS = {
+    Action.SUBMIT: _on_submit,
+    Action.COMMUNE_ASSESS: _on_assess,
+    Action.COMMUNE_FORWARD: _on_forward,
+}
 
 
 def _rules(dossier: Dossier) -> ProvinceRules:
@@ -496,9 +677,16 @@ def dossier_snapshot(dossier: Dossier) -> dict:
     return {
         "form01": dict(dossier.form01),
         "form02": dict(dossier.form02),
-        "self_assessment": {a.criterion_code: a.option_number for a in dossier.self_assessment.all()},
+        "self_assessment": {
+            a.criterion_code: a.option_number for a in dossier.self_assessment.all()
+        },
         "files": {
-            str(f.pk): {"name": f.original_name, "annex": f.annex_type, "criterion": f.criterion_code, "sha256": f.sha256}
+            str(f.pk): {
+                "name": f.original_name,
+                "annex": f.annex_type,
+                "criterion": f.criterion_code,
+                "sha256": f.sha256,
+            }
             for f in dossier.files.filter(replaced_by__isnull=True)
         },
     }
@@ -511,26 +699,49 @@ def snapshot_diff(before: dict, after: dict) -> list[dict]:
         old, new = before.get(part, {}), after.get(part, {})
         for key in sorted(set(old) | set(new)):
             if old.get(key) != new.get(key):
-                changes.append({"part": part, "key": key, "before": old.get(key), "after": new.get(key)})
+                changes.append(
+                    {"part": part, "key": key, "before": old.get(key), "after": new.get(key)}
+                )
     old_files, new_files = before.get("files", {}), after.get("files", {})
     for fid in sorted(set(new_files) - set(old_files), key=int):
-        changes.append({"part": "files", "key": new_files[fid]["name"], "before": None, "after": new_files[fid]["sha256"]})
+        changes.append(
+            {
+                "part": "files",
+                "key": new_files[fid]["name"],
+                "before": None,
+                "after": new_files[fid]["sha256"],
+            }
+        )
     for fid in sorted(set(old_files) - set(new_files), key=int):
-        changes.append({"part": "files", "key": old_files[fid]["name"], "before": old_files[fid]["sha256"], "after": None})
+        changes.append(
+            {
+                "part": "files",
+                "key": old_files[fid]["name"],
+                "before": old_files[fid]["sha256"],
+                "after": None,
+            }
+        )
     return changes
 
 
 # --- notifications ---------------------------------------------------------------------------
 def _recipients(dossier: Dossier, action: str) -> list[User]:
     producer_users = list(dossier.product.producer.users.filter(is_active=True))
-    commune_officers = list(User.objects.filter(role=Role.COMMUNE_OFFICER, units=dossier.commune, is_active=True))
+    commune_officers = list(
+        User.objects.filter(role=Role.COMMUNE_OFFICER, units=dossier.commune, is_active=True)
+    )
     province_officers = list(
         User.objects.filter(role=Role.PROVINCE_OFFICER, units=dossier.province, is_active=True)
     )
     if action == Action.SUBMIT:
         return province_officers if dossier.status == S.FORWARDED else commune_officers
-    if action in (Action.COMMUNE_RETURN, Action.PROVINCE_RETURN, Action.COMMUNE_START_REVIEW,
-                  Action.PROVINCE_START_CHECK, Action.COMMUNE_ASSESS):
+    if action in (
+        Action.COMMUNE_RETURN,
+        Action.PROVINCE_RETURN,
+        Action.COMMUNE_START_REVIEW,
+        Action.PROVINCE_START_CHECK,
+        Action.COMMUNE_ASSESS,
+    ):
         return producer_users
     if action == Action.COMMUNE_FORWARD:
         return province_officers + producer_users
@@ -542,7 +753,9 @@ def _recipients(dossier: Dossier, action: str) -> list[User]:
 def notify_transition(*, dossier_id: int, action: str, note: str = "") -> int:
     """In-app notification and email to the people concerned. Runs after commit; a mail
     failure is logged and does not undo the transition."""
-    dossier = Dossier.objects.select_related("product__producer", "commune", "province").get(pk=dossier_id)
+    dossier = Dossier.objects.select_related("product__producer", "commune", "province").get(
+        pk=dossier_id
+    )
     message = _("Dossier %(receipt)s (%(product)s): %(status)s.") % {
         "receipt": dossier.receipt_number or f"#{dossier.pk}",
         "product": dossier.product.name,
@@ -551,7 +764,9 @@ def notify_transition(*, dossier_id: int, action: str, note: str = "") -> int:
     if note:
         message += " " + _("Reason: %(note)s") % {"note": note}
     recipients = {u.pk: u for u in _recipients(dossier, action)}.values()
-    Notification.objects.bulk_create(Notification(recipient=u, dossier=dossier, message=message) for u in recipients)
+    Notification.objects.bulk_create(
+        Notification(recipient=u, dossier=dossier, message=message) for u in recipients
+    )
     emails = [u.email for u in recipients if u.email]
     if emails:
         try:
@@ -561,10 +776,17 @@ def notify_transition(*, dossier_id: int, action: str, note: str = "") -> int:
     return len(recipients)
 
 
-
 # --- evidence files --------------------------------------------------------------------------
-def evidence_upload(*, dossier_id: int, actor: User, file, annex_type: str, criterion_code: str = "",
-                    title: str = "", replaces_id: int | None = None) -> EvidenceFile:
+def evidence_upload(
+    *,
+    dossier_id: int,
+    actor: User,
+    file,
+    annex_type: str,
+    criterion_code: str = "",
+    title: str = "",
+    replaces_id: int | None = None,
+) -> EvidenceFile:
     """Attach an evidence file to the dossier (optionally to one criterion), or replace one.
 
     The content is checked before anything is stored; the row is created in its own transaction
@@ -577,14 +799,17 @@ def evidence_upload(*, dossier_id: int, actor: User, file, annex_type: str, crit
     from .choices import AnnexType
 
     if annex_type not in AnnexType.values:
-        raise ApplicationError(ErrorCode.INVALID, _("Unknown annex type."), extra={"key": "annex_type"})
+        raise ApplicationError(
+            ErrorCode.INVALID, _("Unknown annex type."), extra={"key": "annex_type"}
+        )
     # Scope and status first, so an out-of-scope caller learns nothing from the file checks.
     dossier = _scoped(actor, dossier_id)
     _require_editable_by_producer(dossier, actor)
     if criterion_code and not dossier.sheet.criteria.filter(code=criterion_code).exists():
         raise ApplicationError(
             ErrorCode.INVALID,
-            _("Sheet %(n)s has no criterion “%(code)s”.") % {"n": dossier.sheet.number, "code": criterion_code},
+            _("Sheet %(n)s has no criterion “%(code)s”.")
+            % {"n": dossier.sheet.number, "code": criterion_code},
             extra={"key": "criterion_code"},
         )
     checked = upload_check(file=file)
@@ -594,20 +819,37 @@ def evidence_upload(*, dossier_id: int, actor: User, file, annex_type: str, crit
             _require_editable_by_producer(dossier, actor)
             previous = None
             if replaces_id is not None:
-                previous = (EvidenceFile.objects.select_for_update()
-                            .filter(dossier=dossier, pk=replaces_id, replaced_by__isnull=True).first())
+                previous = (
+                    EvidenceFile.objects.select_for_update()
+                    .filter(dossier=dossier, pk=replaces_id, replaced_by__isnull=True)
+                    .first()
+                )
                 if previous is None:
-                    raise ApplicationError(ErrorCode.INVALID, _("The file to replace is not a current file of this dossier."),
-                                           extra={"key": "replaces"})
+                    raise ApplicationError(
+                        ErrorCode.INVALID,
+                        _("The file to replace is not a current file of this dossier."),
+                        extra={"key": "replaces"},
+                    )
             new = EvidenceFile.objects.create(
-                dossier=dossier, annex_type=annex_type, criterion_code=criterion_code, title=title,
-                original_name=checked.original_name, storage_name=storage_name,
-                content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-                version=previous.version + 1 if previous else 1, uploaded_by=actor,
+                dossier=dossier,
+                annex_type=annex_type,
+                criterion_code=criterion_code,
+                title=title,
+                original_name=checked.original_name,
+                storage_name=storage_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                version=previous.version + 1 if previous else 1,
+                uploaded_by=actor,
             )
             if previous is not None:
                 previous.replaced_by = new
                 previous.save(update_fields=["replaced_by"])
-            _event(dossier, actor, "file_replaced" if previous else "file_uploaded",
-                   note=f"{checked.original_name} ({checked.sha256[:12]})")
+            _event(
+                dossier,
+                actor,
+                "file_replaced" if previous else "file_uploaded",
+                note=f"{checked.original_name} ({checked.sha256[:12]})",
+            )
     return new

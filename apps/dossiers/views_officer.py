@@ -80,7 +80,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # ignored (the first page), and a page past the end shows the last one.
     try:
         page_number = parse_optional_int(
-            request.GET.get("page"), field="page", default=1, minimum=1,
+            request.GET.get("page"),
+            field="page",
+            default=1,
+            minimum=1,
             maximum=settings.OCOP_MAX_OFFSET // PAGE_SIZE,
         )
     except InvalidInput:
@@ -311,7 +314,12 @@ def _files(dossier) -> list[dict]:
     ):
         group = groups.setdefault(f.annex_type, {"label": _annex_label(f.annex_type), "files": []})
         group["files"].append(
-            {"file": f, "url": reverse("dossier-file-download", kwargs={"dossier_id": dossier.pk, "file_id": f.pk})}
+            {
+                "file": f,
+                "url": reverse(
+                    "dossier-file-download", kwargs={"dossier_id": dossier.pk, "file_id": f.pk}
+                ),
+            }
         )
     return list(groups.values())
 

@@ -74,7 +74,9 @@ def my_dossiers(request):
     if request.user.role != Role.PRODUCER:
         return redirect("dossiers:inbox")
     products = list(product_list(user=request.user).prefetch_related("dossiers"))
-    return render(request, "dossiers/producer/mine.html", {"products": products, "kinds": DossierKind.choices})
+    return render(
+        request, "dossiers/producer/mine.html", {"products": products, "kinds": DossierKind.choices}
+    )
 
 
 @login_required
@@ -85,16 +87,22 @@ def dossier_new(request, product_id: int):
     if product is None:
         raise Http404
     try:
-        dossier = services.dossier_create(product=product, kind=request.POST.get("kind", DossierKind.FIRST),
-                                          actor=request.user)
+        dossier = services.dossier_create(
+            product=product, kind=request.POST.get("kind", DossierKind.FIRST), actor=request.user
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:mine")
-    messages.success(request, _("Dossier opened. Fill in the steps below; your work is saved as you go."))
+    messages.success(
+        request, _("Dossier opened. Fill in the steps below; your work is saved as you go.")
+    )
     if dossier.filing_window:
         opens, closes = dossier.filing_window
-        messages.info(request, _("A re-evaluation is filed with the commune from %(opens)s to %(closes)s.")
-                      % {"opens": f"{opens:%d/%m/%Y}", "closes": f"{closes:%d/%m/%Y}"})
+        messages.info(
+            request,
+            _("A re-evaluation is filed with the commune from %(opens)s to %(closes)s.")
+            % {"opens": f"{opens:%d/%m/%Y}", "closes": f"{closes:%d/%m/%Y}"},
+        )
     return redirect("dossiers:edit", dossier_id=dossier.pk, step="form01")
 
 
@@ -114,23 +122,34 @@ def dossier_detail(request, dossier_id: int):
         return redirect("dossiers:review", dossier_id=dossier.pk)
     if request.method == "POST":
         try:
-            services.dossier_transition(dossier_id=dossier.pk, action=Action.SUBMIT, actor=request.user)
+            services.dossier_transition(
+                dossier_id=dossier.pk, action=Action.SUBMIT, actor=request.user
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("dossiers:edit", dossier_id=dossier.pk, step="review")
         messages.success(request, _("The dossier has been submitted."))
         return redirect("dossiers:detail", dossier_id=dossier.pk)
-    return render(request, "dossiers/producer/detail.html", {
-        "dossier": dossier, "progress": _progress(dossier), "steps": STEPS,
-        "editable": dossier.status in EDITABLE, "council_result": selectors.latest_council_result(dossier),
-    })
+    return render(
+        request,
+        "dossiers/producer/detail.html",
+        {
+            "dossier": dossier,
+            "progress": _progress(dossier),
+            "steps": STEPS,
+            "editable": dossier.status in EDITABLE,
+            "council_result": selectors.latest_council_result(dossier),
+        },
+    )
 
 
 def _fields_form(fields, data=None, initial=None):
     form = forms.Form(data=data, initial=initial)
     for f in fields:
         widget = forms.Textarea(attrs={"rows": 4}) if f.multiline else forms.TextInput()
-        form.fields[f.key] = forms.CharField(label=f.label, required=False, max_length=f.max_length, widget=widget)
+        form.fields[f.key] = forms.CharField(
+            label=f.label, required=False, max_length=f.max_length, widget=widget
+        )
         form.fields[f.key].is_required_for_submit = f.required
     return form
 
@@ -138,7 +157,9 @@ def _fields_form(fields, data=None, initial=None):
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (PDF, JPEG, PNG, DOCX, XLSX)"))
     annex_type = forms.ChoiceField(label=gettext_lazy("Annex type"), choices=AnnexType.choices)
-    criterion_code = forms.CharField(label=gettext_lazy("Criterion (optional)"), required=False, max_length=16)
+    criterion_code = forms.CharField(
+        label=gettext_lazy("Criterion (optional)"), required=False, max_length=16
+    )
     title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=200)
     replaces = AsciiIntegerFormField(required=False, min_value=1, widget=forms.HiddenInput())
 
@@ -162,8 +183,11 @@ def dossier_edit(request, dossier_id: int, step: str):
         form = _fields_form(fields, data=request.POST or None, initial=stored)
         if request.method == "POST" and form.is_valid():
             try:
-                services.dossier_forms_update(dossier_id=dossier.pk, actor=request.user,
-                                              **{step: {k: v for k, v in form.cleaned_data.items()}})
+                services.dossier_forms_update(
+                    dossier_id=dossier.pk,
+                    actor=request.user,
+                    **{step: {k: v for k, v in form.cleaned_data.items()}},
+                )
                 messages.success(request, _("Saved."))
                 return redirect("dossiers:edit", dossier_id=dossier.pk, step=_next(step))
             except ApplicationError as exc:
@@ -175,30 +199,49 @@ def dossier_edit(request, dossier_id: int, step: str):
         if request.method == "POST":
             try:
                 # ASCII digits only (str.isdigit() lets "²" reach int()); empty = unanswered
-                choices = {k[len("c:"):]: parse_ascii_int(v, field=k, minimum=0, maximum=1000)
-                           for k, v in request.POST.items() if k.startswith("c:") and v.strip()}
-                services.dossier_self_assess(dossier_id=dossier.pk, actor=request.user, choices=choices)
+                choices = {
+                    k[len("c:") :]: parse_ascii_int(v, field=k, minimum=0, maximum=1000)
+                    for k, v in request.POST.items()
+                    if k.startswith("c:") and v.strip()
+                }
+                services.dossier_self_assess(
+                    dossier_id=dossier.pk, actor=request.user, choices=choices
+                )
                 messages.success(request, _("Saved."))
                 return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 status = 400
         sheet = sheet_get(slug=dossier.sheet.criteria_set.slug, number=dossier.sheet.number)
-        context.update(sheet=sheet, chosen={a.criterion_code: a.option_number for a in dossier.self_assessment.all()},
-                       files_by_criterion=_files_by_criterion(dossier))
+        context.update(
+            sheet=sheet,
+            chosen={a.criterion_code: a.option_number for a in dossier.self_assessment.all()},
+            files_by_criterion=_files_by_criterion(dossier),
+        )
     elif step == "files":
-        form = UploadForm(request.POST or None, request.FILES or None,
-                          initial={"criterion_code": request.GET.get("criterion", "")})
+        form = UploadForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"criterion_code": request.GET.get("criterion", "")},
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                services.evidence_upload(dossier_id=dossier.pk, actor=request.user,
-                                         file=form.cleaned_data["file"], annex_type=form.cleaned_data["annex_type"],
-                                         criterion_code=form.cleaned_data["criterion_code"],
-                                         title=form.cleaned_data["title"], replaces_id=form.cleaned_data["replaces"])
+                services.evidence_upload(
+                    dossier_id=dossier.pk,
+                    actor=request.user,
+                    file=form.cleaned_data["file"],
+                    annex_type=form.cleaned_data["annex_type"],
+                    criterion_code=form.cleaned_data["criterion_code"],
+                    title=form.cleaned_data["title"],
+                    replaces_id=form.cleaned_data["replaces"],
+                )
                 messages.success(request, _("File uploaded."))
                 return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")
             except ApplicationError as exc:
-                form.add_error(exc.extra.get("key") if exc.extra.get("key") in form.fields else None, exc.message)
+                form.add_error(
+                    exc.extra.get("key") if exc.extra.get("key") in form.fields else None,
+                    exc.message,
+                )
         if request.method == "POST":
             status = 400
         context.update(form=form, files=list(dossier.files.all()))
@@ -217,4 +260,3 @@ def _files_by_criterion(dossier) -> dict[str, list]:
         if f.criterion_code and f.is_current:
             grouped.setdefault(f.criterion_code, []).append(f)
     return grouped
-

@@ -28,7 +28,14 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
-    list_display = ("name", "round", "criteria_set", "quorum", "spread_threshold", "reveal_after_submit")
+    list_display = (
+        "name",
+        "round",
+        "criteria_set",
+        "quorum",
+        "spread_threshold",
+        "reveal_after_submit",
+    )
     inlines = [MemberInline]
     filter_horizontal = ("advisors",)
 
@@ -64,7 +71,14 @@ class ConflictAdmin(ReadOnlyAdmin):
 
 @admin.register(CouncilResult)
 class CouncilResultAdmin(ReadOnlyAdmin):
-    list_display = ("assignment", "total", "star", "rejected", "propose_to_ministry", "concluded_at")
+    list_display = (
+        "assignment",
+        "total",
+        "star",
+        "rejected",
+        "propose_to_ministry",
+        "concluded_at",
+    )
 
 
 @admin.register(EvaluationEvent)

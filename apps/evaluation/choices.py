@@ -30,7 +30,11 @@ class ConflictKind(models.TextChoices):
 
 
 # Kinds the system flags by itself; each council chooses which of them apply (its Quy chế).
-FLAGGED_KINDS = (ConflictKind.WORKS_FOR_PRODUCER, ConflictKind.RELATIVE, ConflictKind.ADVISED_PRODUCT)
+FLAGGED_KINDS = (
+    ConflictKind.WORKS_FOR_PRODUCER,
+    ConflictKind.RELATIVE,
+    ConflictKind.ADVISED_PRODUCT,
+)
 
 
 # Roles that have something on the "my councils" page without a seat: they follow councils.

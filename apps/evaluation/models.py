@@ -14,13 +14,17 @@ USER = settings.AUTH_USER_MODEL
 
 
 class EvaluationRoundQuerySet(models.QuerySet):
-    def taking(self, *, level: str, province_id: int | None, proposed_on, today) -> "EvaluationRound | None":
+    def taking(
+        self, *, level: str, province_id: int | None, proposed_on, today
+    ) -> "EvaluationRound | None":
         """The round a dossier proposed on `proposed_on` lands in (QĐ 26/2026 Đ5): the earliest
         round of its level (and province) that takes proposals made *before* its
         `proposal_deadline` (so not on the day itself) and whose evaluation has not ended by
         `today`. None when no such round exists: the dossier is then held, never put in a round
         that does not exist."""
-        qs = self.filter(level=level, proposal_deadline__gt=proposed_on, evaluation_deadline__gte=today)
+        qs = self.filter(
+            level=level, proposal_deadline__gt=proposed_on, evaluation_deadline__gte=today
+        )
         qs = qs.filter(province_id=province_id) if province_id else qs.filter(province__isnull=True)
         return qs.order_by("proposal_deadline", "year", "number").first()
 
@@ -31,7 +35,11 @@ class EvaluationRound(models.Model):
 
     level = models.CharField(_("level"), max_length=10, choices=CouncilLevel.choices)
     province = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Empty for central rounds."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
@@ -46,9 +54,13 @@ class EvaluationRound(models.Model):
         verbose_name = _("evaluation round")
         ordering = ["-year", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["level", "province", "year", "number"], name="round_unique"),
-            models.CheckConstraint(condition=Q(proposal_deadline__lte=models.F("evaluation_deadline")),
-                                   name="round_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["level", "province", "year", "number"], name="round_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposal_deadline__lte=models.F("evaluation_deadline")),
+                name="round_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,27 +89,40 @@ class Council(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="councils")
-    criteria_set = models.ForeignKey("criteria.CriteriaSet", on_delete=models.PROTECT, related_name="+")
+    criteria_set = models.ForeignKey(
+        "criteria.CriteriaSet", on_delete=models.PROTECT, related_name="+"
+    )
     regime_code = models.CharField(_("process regime"), max_length=64)
-    quorum = models.DecimalField(_("quorum (share of members)"), max_digits=3, decimal_places=2,
-                                 default=Decimal("0.75"))
-    spread_threshold = models.DecimalField(_("spread threshold (points)"), max_digits=5, decimal_places=2,
-                                           default=Decimal("10"))
+    quorum = models.DecimalField(
+        _("quorum (share of members)"), max_digits=3, decimal_places=2, default=Decimal("0.75")
+    )
+    spread_threshold = models.DecimalField(
+        _("spread threshold (points)"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
     minimum_rule = models.CharField(_("minimum rule"), max_length=10, default="majority")
     knockout_rule = models.CharField(_("knock-out rule"), max_length=10, default="majority")
     reveal_after_submit = models.BooleanField(
         _("members see others' scores only after submitting their own"), default=True
     )
     conflict_rules = models.JSONField(
-        _("conflicts flagged automatically"), default=list, blank=True,
+        _("conflicts flagged automatically"),
+        default=list,
+        blank=True,
         help_text=_("Any of: works_for_producer, relative, advised_product."),
     )
-    advisors = models.ManyToManyField(USER, blank=True, related_name="advisory_councils",
-                                      verbose_name=_("advisory team (tổ tư vấn)"))
+    advisors = models.ManyToManyField(
+        USER,
+        blank=True,
+        related_name="advisory_councils",
+        verbose_name=_("advisory team (tổ tư vấn)"),
+    )
     advisory_report_required = models.BooleanField(
-        _("members submit their scores only after the advisory team's report"), default=True,
-        help_text=_("QĐ 26/2026 Đ7.3.c: the advisory team sends its report to the council's chair before "
-                    "the council scores. Applies when the council has an advisory team."),
+        _("members submit their scores only after the advisory team's report"),
+        default=True,
+        help_text=_(
+            "QĐ 26/2026 Đ7.3.c: the advisory team sends its report to the council's chair before "
+            "the council scores. Applies when the council has an advisory team."
+        ),
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -107,11 +132,17 @@ class Council(models.Model):
     class Meta:
         verbose_name = _("council")
         constraints = [
-            models.CheckConstraint(condition=Q(quorum__gt=0) & Q(quorum__lte=1), name="council_quorum_range"),
-            models.CheckConstraint(condition=Q(minimum_rule__in=["majority", "all", "any"]),
-                                   name="council_minimum_rule_valid"),
-            models.CheckConstraint(condition=Q(knockout_rule__in=["majority", "any"]),
-                                   name="council_knockout_rule_valid"),
+            models.CheckConstraint(
+                condition=Q(quorum__gt=0) & Q(quorum__lte=1), name="council_quorum_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_rule__in=["majority", "all", "any"]),
+                name="council_minimum_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(knockout_rule__in=["majority", "any"]),
+                name="council_knockout_rule_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,14 +155,18 @@ class Council(models.Model):
 class CouncilMember(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="council_seats")
-    role = models.CharField(_("role"), max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("council member")
         constraints = [
             models.UniqueConstraint(fields=["council", "user"], name="council_member_unique"),
-            models.UniqueConstraint(fields=["council"], condition=Q(role="chair"), name="council_one_chair"),
+            models.UniqueConstraint(
+                fields=["council"], condition=Q(role="chair"), name="council_one_chair"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +181,9 @@ class ProducerLink(models.Model):
         RELATIVE = "relative", _("Relative")
         ADVISER = "adviser", _("Adviser of its products")
 
-    producer = models.ForeignKey("producers.Producer", on_delete=models.CASCADE, related_name="links")
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.CASCADE, related_name="links"
+    )
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="producer_links")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     note = models.CharField(max_length=255, blank=True)
@@ -154,7 +191,11 @@ class ProducerLink(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["producer", "user", "kind"], name="producer_link_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "user", "kind"], name="producer_link_unique"
+            )
+        ]
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -168,7 +209,9 @@ class Assignment(models.Model):
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="assignments")
     # A dossier proposed for 5★ is assigned again, to the central council.
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="assignments")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="assignments"
+    )
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
 
@@ -176,7 +219,9 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = _("assignment")
-        constraints = [models.UniqueConstraint(fields=["council", "dossier"], name="assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "dossier"], name="assignment_unique")
+        ]
 
 
 class Conflict(models.Model):
@@ -190,7 +235,9 @@ class Conflict(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assignment", "user", "kind"], name="conflict_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "user", "kind"], name="conflict_unique")
+        ]
 
 
 class Scorecard(models.Model):
@@ -202,13 +249,17 @@ class Scorecard(models.Model):
     choices = models.JSONField(default=dict, blank=True)
     knockouts = models.JSONField(default=list, blank=True)
     comments = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT
+    )
     version = models.PositiveSmallIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assignment", "member"], name="scorecard_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "member"], name="scorecard_unique")
+        ]
 
 
 class ScorecardRevision(models.Model):
@@ -269,7 +320,9 @@ class EvaluationEvent(models.Model):
 class FieldVisit(models.Model):
     """The advisory team's visit to the production site, with findings per criterion."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="field_visits")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="field_visits"
+    )
     visited_on = models.DateField(_("visit date"))
     location = models.PointField(_("location"), srid=4326)
     findings = models.JSONField(_("findings per criterion"), default=dict, blank=True)
@@ -296,7 +349,9 @@ class LabTestRequest(models.Model):
         REQUESTED = "requested", _("Requested")
         RECEIVED = "received", _("Result received")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="lab_requests")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="lab_requests"
+    )
     tests = models.TextField(_("tests requested"))
     laboratory = models.CharField(_("laboratory"), max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
@@ -317,7 +372,9 @@ class AdvisoryReport(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Sent to the chair")
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="advisory_report")
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="advisory_report"
+    )
     assessment = models.TextField(_("assessment of the dossier"), blank=True)
     field_survey = models.TextField(_("field survey at the production site"), blank=True)
     documents_requested = models.TextField(_("additional documents requested"), blank=True)
@@ -325,15 +382,19 @@ class AdvisoryReport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     written_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("advisory team's report")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(status="submitted", submitted_at__isnull=False, submitted_by__isnull=False)
-                           & ~Q(assessment=""))
+                condition=(
+                    Q(status="submitted", submitted_at__isnull=False, submitted_by__isnull=False)
+                    & ~Q(assessment="")
+                )
                 | Q(status="draft", submitted_at__isnull=True),
                 name="advisory_report_submitted_complete",
             ),

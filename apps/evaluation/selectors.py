@@ -33,7 +33,12 @@ def council_get(*, user: User, council_id: int) -> Council:
 
 def assignment_list(*, user: User, council_id: int | None = None) -> QuerySet[Assignment]:
     qs = Assignment.objects.for_user(user).select_related(
-        "council", "dossier", "dossier__product", "dossier__product__producer", "dossier__commune", "result"
+        "council",
+        "dossier",
+        "dossier__product",
+        "dossier__product__producer",
+        "dossier__commune",
+        "result",
     )
     if council_id is not None:
         qs = qs.filter(council_id=council_id)
@@ -47,13 +52,18 @@ def assignment_get(*, user: User, assignment_id: int) -> Assignment:
     return found
 
 
-def advisory_report_get(*, user: User, assignment_id: int) -> tuple[Assignment, "AdvisoryReport | None"]:
+def advisory_report_get(
+    *, user: User, assignment_id: int
+) -> tuple[Assignment, "AdvisoryReport | None"]:
     """The advisory team's report on an assignment as `user` may read it: the team sees its draft,
     everyone else who sees the assignment (members, officers) only the report sent to the chair."""
     assignment = assignment_get(user=user, assignment_id=assignment_id)
     report = AdvisoryReport.objects.filter(assignment=assignment).first()
-    if report and report.status != AdvisoryReport.Status.SUBMITTED and \
-            not assignment.council.advisors.filter(pk=user.pk).exists():
+    if (
+        report
+        and report.status != AdvisoryReport.Status.SUBMITTED
+        and not assignment.council.advisors.filter(pk=user.pk).exists()
+    ):
         report = None
     return assignment, report
 
@@ -84,7 +94,11 @@ def scoring_view(*, assignment: Assignment, scorecard: Scorecard, viewer: User) 
     choice, the evidence files attached to it and the advisory team's findings; and the other
     members' scores only once the viewer has submitted (when the council says so)."""
     dossier = assignment.dossier
-    criteria = (dossier.sheet.criteria.select_related("depends_on").prefetch_related("options").order_by("order"))
+    criteria = (
+        dossier.sheet.criteria.select_related("depends_on")
+        .prefetch_related("options")
+        .order_by("order")
+    )
     self_options = {a.criterion_code: a.option_number for a in dossier.self_assessment.all()}
     evidence: dict[str, list] = {}
     for f in dossier.files.filter(replaced_by__isnull=True).exclude(criterion_code=""):
@@ -94,17 +108,39 @@ def scoring_view(*, assignment: Assignment, scorecard: Scorecard, viewer: User) 
         for code, text in (visit.findings or {}).items():
             findings.setdefault(code, []).append(f"{visit.visited_on:%d/%m/%Y}: {text}")
     rows = tuple(
-        CriterionRow(c, self_options.get(c.code), tuple(evidence.get(c.code, ())), tuple(findings.get(c.code, ())))
+        CriterionRow(
+            c,
+            self_options.get(c.code),
+            tuple(evidence.get(c.code, ())),
+            tuple(findings.get(c.code, ())),
+        )
         for c in criteria
     )
-    hidden = assignment.council.reveal_after_submit and scorecard.status != ScorecardStatus.SUBMITTED
-    others = () if hidden else tuple(
-        assignment.scorecards.filter(status=ScorecardStatus.SUBMITTED).exclude(pk=scorecard.pk)
-        .select_related("member").order_by("member__username")
+    hidden = (
+        assignment.council.reveal_after_submit and scorecard.status != ScorecardStatus.SUBMITTED
     )
-    report = AdvisoryReport.objects.filter(assignment=assignment, status=AdvisoryReport.Status.SUBMITTED).first()
-    return ScoringView(assignment, scorecard, rows, others, hidden, report,
-                       services.advisory_report_awaited(assignment))
+    others = (
+        ()
+        if hidden
+        else tuple(
+            assignment.scorecards.filter(status=ScorecardStatus.SUBMITTED)
+            .exclude(pk=scorecard.pk)
+            .select_related("member")
+            .order_by("member__username")
+        )
+    )
+    report = AdvisoryReport.objects.filter(
+        assignment=assignment, status=AdvisoryReport.Status.SUBMITTED
+    ).first()
+    return ScoringView(
+        assignment,
+        scorecard,
+        rows,
+        others,
+        hidden,
+        report,
+        services.advisory_report_awaited(assignment),
+    )
 
 
 @dataclass(frozen=True)
@@ -116,24 +152,41 @@ class ProgressRow:
 def council_progress(*, council: Council, viewer: User) -> tuple[list, list[ProgressRow]]:
     """Progress per member and product, for the chair (and the provincial officers)."""
     seat = council.members.filter(user=viewer).first()
-    if not (viewer.is_national or viewer.role in (Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER)
-            or (seat is not None and seat.role in (MemberRole.CHAIR, MemberRole.SECRETARY))):
-        raise ApplicationError(ErrorCode.PERMISSION_DENIED, _("Only the chair and the secretary follow the progress."))
+    if not (
+        viewer.is_national
+        or viewer.role in (Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER)
+        or (seat is not None and seat.role in (MemberRole.CHAIR, MemberRole.SECRETARY))
+    ):
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED, _("Only the chair and the secretary follow the progress.")
+        )
     members = list(council.members.select_related("user").order_by("role", "user__username"))
     assignments = list(
         council.assignments.select_related("dossier__product__producer", "dossier__sheet", "result")
-        .prefetch_related(Prefetch("scorecards", queryset=Scorecard.objects.only("assignment_id", "member_id", "status")),
-                          "conflicts")
+        .prefetch_related(
+            Prefetch(
+                "scorecards",
+                queryset=Scorecard.objects.only("assignment_id", "member_id", "status"),
+            ),
+            "conflicts",
+        )
         .order_by("assigned_at", "pk")
     )
     rows = []
     for a in assignments:
         cards = {s.member_id: s.status for s in a.scorecards.all()}
         conflicted = {c.user_id for c in a.conflicts.all()}
-        rows.append(ProgressRow(a, {
-            m.user_id: "conflict" if m.user_id in conflicted else cards.get(m.user_id, "not_started")
-            for m in members
-        }))
+        rows.append(
+            ProgressRow(
+                a,
+                {
+                    m.user_id: "conflict"
+                    if m.user_id in conflicted
+                    else cards.get(m.user_id, "not_started")
+                    for m in members
+                },
+            )
+        )
     return members, rows
 
 
@@ -144,7 +197,9 @@ def scorecard_result(*, scorecard: Scorecard):
 
     return sheet_evaluate(
         sheet=scorecard.assignment.dossier.sheet,
-        scorecards=[engine.Scorecard(choices=dict(scorecard.choices), knockouts=tuple(scorecard.knockouts))],
+        scorecards=[
+            engine.Scorecard(choices=dict(scorecard.choices), knockouts=tuple(scorecard.knockouts))
+        ],
     )
 
 
@@ -155,8 +210,13 @@ def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
     from apps.certificates.documents import conclusion_pdf as render
 
     council_progress(council=council, viewer=viewer)  # same audience as the progress page
-    concluded = [a for a in council.assignments.select_related(
-        "result", "dossier__product__producer", "dossier__commune").order_by("pk") if hasattr(a, "result")]
+    concluded = [
+        a
+        for a in council.assignments.select_related(
+            "result", "dossier__product__producer", "dossier__commune"
+        ).order_by("pk")
+        if hasattr(a, "result")
+    ]
     concluded.sort(key=lambda a: (a.result.rejected, -a.result.total))
     ranked = []
     for rank, a in enumerate(concluded, start=1):
@@ -169,31 +229,46 @@ def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
             outcome = _("Propose recognition at %(n)s stars") % {"n": r.star}
         else:
             outcome = _("Not recognised (%(n)s stars)") % {"n": r.star}
-        ranked.append(RankedProduct(rank=rank, product_name=a.dossier.product.name,
-                                    producer_name=a.dossier.product.producer.name,
-                                    commune_name=a.dossier.commune.full_name, product_code=None,
-                                    mean_score=str(r.total), stars=r.star, outcome=outcome))
+        ranked.append(
+            RankedProduct(
+                rank=rank,
+                product_name=a.dossier.product.name,
+                producer_name=a.dossier.product.producer.name,
+                commune_name=a.dossier.commune.full_name,
+                product_code=None,
+                mean_score=str(r.total),
+                stars=r.star,
+                outcome=outcome,
+            )
+        )
     members = list(council.members.select_related("user"))
     chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
     secretary = next((m for m in members if m.role == MemberRole.SECRETARY), None)
     present = max((a.result.scoring_members for a in concluded), default=0)
     last = max((a.result.concluded_at for a in concluded), default=None)
-    return render(ConclusionData(
-        council_name=council.name, round_label=str(council.round),
-        meeting_date=(last.date() if last else council.created_at.date()), place=str(council.round.province or ""),
-        chair_name=str(chair.user) if chair else "", secretary_name=str(secretary.user) if secretary else "",
-        members_present=present, members_total=len(members), ranked=tuple(ranked), notes="",
-        is_demo=council.round.is_demo, quorum_required=math.ceil(len(members) * council.quorum),
-    ))
+    return render(
+        ConclusionData(
+            council_name=council.name,
+            round_label=str(council.round),
+            meeting_date=(last.date() if last else council.created_at.date()),
+            place=str(council.round.province or ""),
+            chair_name=str(chair.user) if chair else "",
+            secretary_name=str(secretary.user) if secretary else "",
+            members_present=present,
+            members_total=len(members),
+            ranked=tuple(ranked),
+            notes="",
+            is_demo=council.round.is_demo,
+            quorum_required=math.ceil(len(members) * council.quorum),
+        )
+    )
 
 
 # --- reads for the scoring pages ------------------------------------------------------------------------------
 def council_board(user) -> list[dict]:
     """The user's councils (newest round first), each with its products and, for the user's
     seat, their own scorecard status and whether they may score it."""
-    councils = list(
-        council_list(user=user).order_by("-round__year", "-round__number", "name")
-    )
+    councils = list(council_list(user=user).order_by("-round__year", "-round__number", "name"))
     if not councils:
         return []
     seats = {s.council_id: s for s in CouncilMember.objects.filter(user=user, council__in=councils)}
@@ -269,7 +344,9 @@ def council_standing(council, sheet, eligible: int, cards: list[Scorecard]) -> d
     exceeds the threshold, and each scorecard's total (for the chair's reopen form)."""
     if not cards:
         return {"eligible": eligible, "result": None, "totals": []}
-    result = scorecards_evaluate(sheet, cards, rules=services.council_rules(council, council_size=eligible))
+    result = scorecards_evaluate(
+        sheet, cards, rules=services.council_rules(council, council_size=eligible)
+    )
     by_card = {m.member: m for m in result.members}
     totals = [{"scorecard": c, "total": by_card[str(c.pk)].total} for c in cards]
     return {"eligible": eligible, "result": result, "totals": totals}
@@ -289,7 +366,9 @@ class SheetCache:
         return self._found[sheet_id]
 
 
-def scorecards_evaluate(sheet: Sheet, cards: list[Scorecard], rules: engine.CouncilRules | None = None):
+def scorecards_evaluate(
+    sheet: Sheet, cards: list[Scorecard], rules: engine.CouncilRules | None = None
+):
     """The engine's result for these scorecards (members labelled by scorecard id)."""
     return sheet_evaluate(
         sheet=sheet,

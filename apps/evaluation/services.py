@@ -39,16 +39,19 @@ def _error(code: ErrorCode, message: str, **extra) -> ApplicationError:
     return ApplicationError(code, message, extra=extra)
 
 
-
-
 def _event(assignment: Assignment, actor: User, action: str, note: str = "", **data) -> None:
-    EvaluationEvent.objects.create(assignment=assignment, actor=actor, action=action, note=note, data=data)
+    EvaluationEvent.objects.create(
+        assignment=assignment, actor=actor, action=action, note=note, data=data
+    )
 
 
 def council_rules(council: Council, *, council_size: int | None) -> engine.CouncilRules:
     return engine.CouncilRules(
-        council_size=council_size, quorum=council.quorum, spread_threshold=council.spread_threshold,
-        minimum_rule=council.minimum_rule, knockout_rule=council.knockout_rule,
+        council_size=council_size,
+        quorum=council.quorum,
+        spread_threshold=council.spread_threshold,
+        minimum_rule=council.minimum_rule,
+        knockout_rule=council.knockout_rule,
     )
 
 
@@ -59,32 +62,58 @@ def assignment_create(*, council: Council, dossier_id: int, actor: User) -> Assi
     (by a provincial OCOP officer), or one proposed for 5★ to the central council (by a ministry
     officer). The dossier moves to "assigned to the council", and the conflicts the council's
     rules name are flagged."""
-    assigner = Role.MINISTRY_OFFICER if council.round.level == CouncilLevel.CENTRAL else Role.PROVINCE_OFFICER
+    assigner = (
+        Role.MINISTRY_OFFICER
+        if council.round.level == CouncilLevel.CENTRAL
+        else Role.PROVINCE_OFFICER
+    )
     if actor.role != assigner or not Council.objects.for_user(actor).filter(pk=council.pk).exists():
         raise not_found()
     dossier = Dossier.objects.for_user(actor).filter(pk=dossier_id).first()
     if dossier is None:
         raise not_found()
     if dossier.sheet.criteria_set_id != council.criteria_set_id:
-        raise _error(ErrorCode.INVALID, _("The dossier was filed under another criteria set than the council's."),
-                     key="dossier")
+        raise _error(
+            ErrorCode.INVALID,
+            _("The dossier was filed under another criteria set than the council's."),
+            key="dossier",
+        )
     if council.round.province_id and dossier.province_id != council.round.province_id:
-        raise _error(ErrorCode.INVALID, _("The dossier belongs to another province."), key="dossier")
-    level_for_status = {DossierStatus.ACCEPTED: CouncilLevel.PROVINCE,
-                        DossierStatus.PROPOSED_CENTRAL: CouncilLevel.CENTRAL}
+        raise _error(
+            ErrorCode.INVALID, _("The dossier belongs to another province."), key="dossier"
+        )
+    level_for_status = {
+        DossierStatus.ACCEPTED: CouncilLevel.PROVINCE,
+        DossierStatus.PROPOSED_CENTRAL: CouncilLevel.CENTRAL,
+    }
     if dossier.status == DossierStatus.EVALUATED:
         _check_provincial_reevaluation(council, dossier)
-    elif dossier.status in level_for_status and council.round.level != level_for_status[dossier.status]:
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("A dossier accepted by the province goes to a provincial council; one proposed to the "
-                       "ministry, to the central council."), key="dossier")
+    elif (
+        dossier.status in level_for_status
+        and council.round.level != level_for_status[dossier.status]
+    ):
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _(
+                "A dossier accepted by the province goes to a provincial council; one proposed to the "
+                "ministry, to the central council."
+            ),
+            key="dossier",
+        )
     elif Assignment.objects.filter(council=council, dossier=dossier).exists():
-        raise _error(ErrorCode.BAD_TRANSITION, _("This council has already been assigned this dossier."),
-                     key="dossier")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("This council has already been assigned this dossier."),
+            key="dossier",
+        )
     _check_round(council, dossier)
-    dossier_transition(dossier_id=dossier.pk, action=Action.ASSIGN_TO_COUNCIL, actor=actor, internal=True)
+    dossier_transition(
+        dossier_id=dossier.pk, action=Action.ASSIGN_TO_COUNCIL, actor=actor, internal=True
+    )
     if council.round.level == CouncilLevel.PROVINCE:
-        dossier_round_record(dossier_id=dossier.pk, year=council.round.year, number=council.round.number)
+        dossier_round_record(
+            dossier_id=dossier.pk, year=council.round.year, number=council.round.number
+        )
     assignment = Assignment.objects.create(council=council, dossier=dossier, assigned_by=actor)
     _event(assignment, actor, "assigned", note=council.name)
     conflicts_flag(assignment=assignment, actor=actor)
@@ -101,20 +130,34 @@ def _check_provincial_reevaluation(council: Council, dossier: Dossier) -> None:
     tịch UBND cấp tỉnh có thể căn cứ vào kết quả đánh giá của Hội đồng cấp trung ương để xem xét,
     quyết định công nhận ... hoặc tổ chức đánh giá và phân hạng sản phẩm theo thẩm quyền")."""
     latest = _latest_assignment(dossier)
-    central_result = (latest is not None and latest.council.round.level == CouncilLevel.CENTRAL
-                      and hasattr(latest, "result"))
+    central_result = (
+        latest is not None
+        and latest.council.round.level == CouncilLevel.CENTRAL
+        and hasattr(latest, "result")
+    )
     if not central_result or council.round.level != CouncilLevel.PROVINCE:
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("An evaluated dossier is evaluated again only by a provincial council, after the "
-                       "central council's result."), key="dossier")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _(
+                "An evaluated dossier is evaluated again only by a provincial council, after the "
+                "central council's result."
+            ),
+            key="dossier",
+        )
     if latest.result.star == 5 and not latest.result.rejected:
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("The central council ranked this product 5 stars: the ministry decides on it."),
-                     key="dossier")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("The central council ranked this product 5 stars: the ministry decides on it."),
+            key="dossier",
+        )
     if Assignment.objects.filter(council=council, dossier=dossier).exists():
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("This council has already evaluated the dossier: assign it to a council of a later round."),
-                     key="dossier")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _(
+                "This council has already evaluated the dossier: assign it to a council of a later round."
+            ),
+            key="dossier",
+        )
 
 
 def _proposed_on(dossier: Dossier, level: str):
@@ -127,8 +170,11 @@ def _proposed_on(dossier: Dossier, level: str):
         at = proposal.proposed_at if proposal else None
     else:
         latest = _latest_assignment(dossier)
-        back_from_central = (latest is not None and latest.council.round.level == CouncilLevel.CENTRAL
-                             and hasattr(latest, "result"))
+        back_from_central = (
+            latest is not None
+            and latest.council.round.level == CouncilLevel.CENTRAL
+            and hasattr(latest, "result")
+        )
         at = latest.result.concluded_at if back_from_central else dossier.forwarded_at
     return timezone.localdate(at) if at else None
 
@@ -140,28 +186,48 @@ def _check_round(council: Council, dossier: Dossier) -> None:
     level = council.round.level
     proposed_on = _proposed_on(dossier, level)
     if proposed_on is None:
-        raise _error(ErrorCode.BAD_TRANSITION, _("The dossier has not been proposed to this level."), key="dossier")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("The dossier has not been proposed to this level."),
+            key="dossier",
+        )
     today = timezone.localdate()
-    taking = EvaluationRound.objects.taking(level=level, province_id=council.round.province_id,
-                                            proposed_on=proposed_on, today=today)
+    taking = EvaluationRound.objects.taking(
+        level=level, province_id=council.round.province_id, proposed_on=proposed_on, today=today
+    )
     if taking is None:
-        message = _("No open round takes this dossier, proposed on %(day)s: it is held until a round "
-                    "whose proposals close after that day is set up.") % {"day": f"{proposed_on:%d/%m/%Y}"}
+        message = _(
+            "No open round takes this dossier, proposed on %(day)s: it is held until a round "
+            "whose proposals close after that day is set up."
+        ) % {"day": f"{proposed_on:%d/%m/%Y}"}
         extra = {"proposed_on": proposed_on.isoformat()}
         if level == CouncilLevel.PROVINCE:
-            year, number = round_for(proposed_on, ProvinceRules.for_province(council.round.province_id).cutoffs())
-            message += " " + _("By the plan's cut-offs it belongs to round %(n)s/%(y)s.") % {"n": number, "y": year}
+            year, number = round_for(
+                proposed_on, ProvinceRules.for_province(council.round.province_id).cutoffs()
+            )
+            message += " " + _("By the plan's cut-offs it belongs to round %(n)s/%(y)s.") % {
+                "n": number,
+                "y": year,
+            }
             extra["planned_round"] = {"year": year, "number": number}
         raise _error(ErrorCode.BAD_TRANSITION, message, key="round", **extra)
     if taking.pk != council.round_id:
         raise _error(
             ErrorCode.INVALID,
-            _("This dossier, proposed on %(day)s, belongs to round %(n)s/%(y)s (proposals before %(cutoff)s), "
-              "not to this council's round %(cn)s/%(cy)s.")
-            % {"day": f"{proposed_on:%d/%m/%Y}", "n": taking.number, "y": taking.year,
-               "cutoff": f"{taking.proposal_deadline:%d/%m/%Y}", "cn": council.round.number,
-               "cy": council.round.year},
-            key="round", round={"id": taking.pk, "year": taking.year, "number": taking.number},
+            _(
+                "This dossier, proposed on %(day)s, belongs to round %(n)s/%(y)s (proposals before %(cutoff)s), "
+                "not to this council's round %(cn)s/%(cy)s."
+            )
+            % {
+                "day": f"{proposed_on:%d/%m/%Y}",
+                "n": taking.number,
+                "y": taking.year,
+                "cutoff": f"{taking.proposal_deadline:%d/%m/%Y}",
+                "cn": council.round.number,
+                "cy": council.round.year,
+            },
+            key="round",
+            round={"id": taking.pk, "year": taking.year, "number": taking.number},
         )
 
 
@@ -174,18 +240,31 @@ def conflicts_flag(*, assignment: Assignment, actor: User) -> list[Conflict]:
     members = list(assignment.council.members.values_list("user_id", flat=True))
     found: list[tuple[int, str]] = []
     if ConflictKind.WORKS_FOR_PRODUCER in kinds:
-        found += [(uid, ConflictKind.WORKS_FOR_PRODUCER)
-                  for uid in producer.users.filter(pk__in=members).values_list("pk", flat=True)]
-    link_kinds = {ProducerLink.Kind.RELATIVE: ConflictKind.RELATIVE, ProducerLink.Kind.ADVISER: ConflictKind.ADVISED_PRODUCT}
+        found += [
+            (uid, ConflictKind.WORKS_FOR_PRODUCER)
+            for uid in producer.users.filter(pk__in=members).values_list("pk", flat=True)
+        ]
+    link_kinds = {
+        ProducerLink.Kind.RELATIVE: ConflictKind.RELATIVE,
+        ProducerLink.Kind.ADVISER: ConflictKind.ADVISED_PRODUCT,
+    }
     for link in ProducerLink.objects.filter(producer=producer, user_id__in=members):
         if link_kinds[link.kind] in kinds:
             found.append((link.user_id, link_kinds[link.kind]))
     created = []
     for user_id, kind in found:
-        conflict, new = Conflict.objects.get_or_create(assignment=assignment, user_id=user_id, kind=kind)
+        conflict, new = Conflict.objects.get_or_create(
+            assignment=assignment, user_id=user_id, kind=kind
+        )
         if new:
             created.append(conflict)
-            _event(assignment, actor, "conflict_flagged", note=str(ConflictKind(kind).label), user=user_id)
+            _event(
+                assignment,
+                actor,
+                "conflict_flagged",
+                note=str(ConflictKind(kind).label),
+                user=user_id,
+            )
     return created
 
 
@@ -194,15 +273,22 @@ def conflict_declare(*, assignment_id: int, member: User, note: str) -> Conflict
     """A member declares a conflict on a dossier; from then on they cannot score it."""
     assignment = _assignment_for_member(assignment_id, member)
     conflict, _created = Conflict.objects.get_or_create(
-        assignment=assignment, user=member, kind=ConflictKind.DECLARED, defaults={"note": note.strip()}
+        assignment=assignment,
+        user=member,
+        kind=ConflictKind.DECLARED,
+        defaults={"note": note.strip()},
     )
     _event(assignment, member, "conflict_declared", note=note.strip())
     return conflict
 
 
 def _assignment_for_member(assignment_id: int, member: User) -> Assignment:
-    assignment = (Assignment.objects.for_user(member).select_related("council", "dossier__sheet")
-                  .filter(pk=assignment_id).first())
+    assignment = (
+        Assignment.objects.for_user(member)
+        .select_related("council", "dossier__sheet")
+        .filter(pk=assignment_id)
+        .first()
+    )
     if assignment is None or not assignment.council.members.filter(user=member).exists():
         raise not_found()
     return assignment
@@ -221,47 +307,70 @@ def scorecard_open(*, assignment_id: int, member: User) -> Scorecard:
     conflict on the dossier is refused: the rule is enforced here, not only hidden in the page."""
     assignment = _assignment_for_member(assignment_id, member)
     if Conflict.objects.filter(assignment=assignment, user=member).exists():
-        raise _error(ErrorCode.PERMISSION_DENIED,
-                     _("You have a conflict of interest on this product and cannot score it."), key="conflict")
+        raise _error(
+            ErrorCode.PERMISSION_DENIED,
+            _("You have a conflict of interest on this product and cannot score it."),
+            key="conflict",
+        )
     if hasattr(assignment, "result"):
         scorecard = Scorecard.objects.filter(assignment=assignment, member=member).first()
         if scorecard is None:
-            raise _error(ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product."))
+            raise _error(
+                ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product.")
+            )
         return scorecard
     scorecard, _created = Scorecard.objects.get_or_create(assignment=assignment, member=member)
     return scorecard
 
 
 def _rank_one(assignment: Assignment, choices: dict, knockouts: list) -> engine.RankingResult:
-    return sheet_evaluate(sheet=assignment.dossier.sheet,
-                          scorecards=[engine.Scorecard(choices=dict(choices), knockouts=tuple(knockouts))])
+    return sheet_evaluate(
+        sheet=assignment.dossier.sheet,
+        scorecards=[engine.Scorecard(choices=dict(choices), knockouts=tuple(knockouts))],
+    )
 
 
 @transaction.atomic
-def scorecard_save(*, assignment_id: int, member: User, choices: dict[str, int] | None = None,
-                   knockouts: list[str] | None = None, comments: dict[str, str] | None = None
-                   ) -> tuple[Scorecard, engine.RankingResult]:
+def scorecard_save(
+    *,
+    assignment_id: int,
+    member: User,
+    choices: dict[str, int] | None = None,
+    knockouts: list[str] | None = None,
+    comments: dict[str, str] | None = None,
+) -> tuple[Scorecard, engine.RankingResult]:
     """Save the member's work as they go (merged into what is saved). Refused once submitted.
     Bad choices (unknown criterion, option out of range, not applicable) save nothing."""
     scorecard = scorecard_open(assignment_id=assignment_id, member=member)
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if scorecard.status == ScorecardStatus.SUBMITTED:
-        raise _error(ErrorCode.BAD_TRANSITION, _("Your scorecard is submitted and locked."), key="status")
+        raise _error(
+            ErrorCode.BAD_TRANSITION, _("Your scorecard is submitted and locked."), key="status"
+        )
     merged = {**scorecard.choices, **(choices or {})}
     new_knockouts = list(knockouts) if knockouts is not None else list(scorecard.knockouts)
     # Validates (raises on bad input); choices that stopped applying are dropped, not refused.
-    result, merged = sheet_evaluate_applicable(sheet=scorecard.assignment.dossier.sheet, choices=merged,
-                                               knockouts=new_knockouts)
-    changed = {code: [scorecard.choices.get(code), merged.get(code)]
-               for code in sorted(set(scorecard.choices) | set(merged))
-               if scorecard.choices.get(code) != merged.get(code)}
+    result, merged = sheet_evaluate_applicable(
+        sheet=scorecard.assignment.dossier.sheet, choices=merged, knockouts=new_knockouts
+    )
+    changed = {
+        code: [scorecard.choices.get(code), merged.get(code)]
+        for code in sorted(set(scorecard.choices) | set(merged))
+        if scorecard.choices.get(code) != merged.get(code)
+    }
     knockouts_changed = sorted(scorecard.knockouts) != sorted(new_knockouts)
     scorecard.choices, scorecard.knockouts = merged, new_knockouts
     scorecard.comments = {**scorecard.comments, **(comments or {})}
     scorecard.save(update_fields=["choices", "knockouts", "comments", "updated_at"])
     if changed or knockouts_changed:  # every change of a score is audited, under the member's name
-        _event(scorecard.assignment, member, "scorecard_changed", version=scorecard.version, choices=changed,
-               knockouts=new_knockouts if knockouts_changed else None)
+        _event(
+            scorecard.assignment,
+            member,
+            "scorecard_changed",
+            version=scorecard.version,
+            choices=changed,
+            knockouts=new_knockouts if knockouts_changed else None,
+        )
     return scorecard, result
 
 
@@ -271,72 +380,130 @@ def scorecard_submit(*, assignment_id: int, member: User) -> Scorecard:
     scorecard = scorecard_open(assignment_id=assignment_id, member=member)
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if scorecard.status == ScorecardStatus.SUBMITTED:
-        raise _error(ErrorCode.BAD_TRANSITION, _("Your scorecard is already submitted."), key="status")
+        raise _error(
+            ErrorCode.BAD_TRANSITION, _("Your scorecard is already submitted."), key="status"
+        )
     if advisory_report_awaited(scorecard.assignment):
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("The advisory team has not sent its report yet (Article 7.3.c): your choices are saved, "
-                       "submit once the report is in."), key="advisory_report")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _(
+                "The advisory team has not sent its report yet (Article 7.3.c): your choices are saved, "
+                "submit once the report is in."
+            ),
+            key="advisory_report",
+        )
     result = _rank_one(scorecard.assignment, scorecard.choices, scorecard.knockouts)
     if result.missing:
-        raise _error(ErrorCode.INVALID,
-                     _("Choose an option for every criterion before submitting: %(codes)s.")
-                     % {"codes": ", ".join(result.missing)}, key="choices", missing=list(result.missing))
+        raise _error(
+            ErrorCode.INVALID,
+            _("Choose an option for every criterion before submitting: %(codes)s.")
+            % {"codes": ", ".join(result.missing)},
+            key="choices",
+            missing=list(result.missing),
+        )
     scorecard.status = ScorecardStatus.SUBMITTED
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["status", "submitted_at", "updated_at"])
-    _event(scorecard.assignment, member, "scorecard_submitted", version=scorecard.version,
-           total=str(result.total))
+    _event(
+        scorecard.assignment,
+        member,
+        "scorecard_submitted",
+        version=scorecard.version,
+        total=str(result.total),
+    )
     return scorecard
 
 
 @transaction.atomic
-def scorecards_reopen(*, assignment_id: int, chair: User, scorecard_ids: list[int], reason: str) -> list[Scorecard]:
+def scorecards_reopen(
+    *, assignment_id: int, chair: User, scorecard_ids: list[int], reason: str
+) -> list[Scorecard]:
     """The chair reopens chosen submitted scorecards, with a reason, when the members' totals
     spread beyond the council's threshold. The submitted versions are kept as revisions."""
     assignment = _assignment_for_member(assignment_id, chair)
     if _seat(assignment, chair).role != MemberRole.CHAIR:
         raise _error(ErrorCode.PERMISSION_DENIED, _("Only the chair can reopen scorecards."))
     if hasattr(assignment, "result"):
-        raise _error(ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product."))
+        raise _error(
+            ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product.")
+        )
     if not reason.strip():
-        raise _error(ErrorCode.INVALID, _("A reason is required to reopen scorecards."), key="reason")
-    submitted = list(assignment.scorecards.select_for_update().filter(status=ScorecardStatus.SUBMITTED))
+        raise _error(
+            ErrorCode.INVALID, _("A reason is required to reopen scorecards."), key="reason"
+        )
+    submitted = list(
+        assignment.scorecards.select_for_update().filter(status=ScorecardStatus.SUBMITTED)
+    )
     result = _rank_all(assignment, submitted)
     if not result.spread_exceeded:
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("The members' totals are within %(t)s points of each other: nothing to reopen.")
-                     % {"t": assignment.council.spread_threshold}, key="scorecards")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("The members' totals are within %(t)s points of each other: nothing to reopen.")
+            % {"t": assignment.council.spread_threshold},
+            key="scorecards",
+        )
     chosen = [s for s in submitted if s.pk in set(scorecard_ids)]
     if not chosen or len(chosen) != len(set(scorecard_ids)):
-        raise _error(ErrorCode.INVALID, _("Choose submitted scorecards of this product."), key="scorecards")
+        raise _error(
+            ErrorCode.INVALID, _("Choose submitted scorecards of this product."), key="scorecards"
+        )
     for scorecard in chosen:
         total = _rank_one(assignment, scorecard.choices, scorecard.knockouts).total
         ScorecardRevision.objects.create(
-            scorecard=scorecard, version=scorecard.version, choices=scorecard.choices,
-            knockouts=scorecard.knockouts, total=total, submitted_at=scorecard.submitted_at,
-            reopened_by=chair, reason=reason.strip(),
+            scorecard=scorecard,
+            version=scorecard.version,
+            choices=scorecard.choices,
+            knockouts=scorecard.knockouts,
+            total=total,
+            submitted_at=scorecard.submitted_at,
+            reopened_by=chair,
+            reason=reason.strip(),
         )
-        scorecard.status, scorecard.version, scorecard.submitted_at = ScorecardStatus.DRAFT, scorecard.version + 1, None
+        scorecard.status, scorecard.version, scorecard.submitted_at = (
+            ScorecardStatus.DRAFT,
+            scorecard.version + 1,
+            None,
+        )
         scorecard.save(update_fields=["status", "version", "submitted_at", "updated_at"])
-        _event(assignment, chair, "scorecard_reopened", note=reason.strip(), scorecard=scorecard.pk,
-               member=scorecard.member_id)
+        _event(
+            assignment,
+            chair,
+            "scorecard_reopened",
+            note=reason.strip(),
+            scorecard=scorecard.pk,
+            member=scorecard.member_id,
+        )
     return chosen
 
 
-def _rank_all(assignment: Assignment, submitted: list[Scorecard], *, council_size: int | None = None
-              ) -> engine.RankingResult:
-    cards = [engine.Scorecard(choices=dict(s.choices), knockouts=tuple(s.knockouts), member=str(s.member_id))
-             for s in submitted]
+def _rank_all(
+    assignment: Assignment, submitted: list[Scorecard], *, council_size: int | None = None
+) -> engine.RankingResult:
+    cards = [
+        engine.Scorecard(
+            choices=dict(s.choices), knockouts=tuple(s.knockouts), member=str(s.member_id)
+        )
+        for s in submitted
+    ]
     if not cards:
-        raise _error(ErrorCode.INVALID, _("No member has submitted a scorecard yet."), key="scorecards")
-    return sheet_evaluate(sheet=assignment.dossier.sheet, scorecards=cards,
-                          rules=council_rules(assignment.council, council_size=council_size))
+        raise _error(
+            ErrorCode.INVALID, _("No member has submitted a scorecard yet."), key="scorecards"
+        )
+    return sheet_evaluate(
+        sheet=assignment.dossier.sheet,
+        scorecards=cards,
+        rules=council_rules(assignment.council, council_size=council_size),
+    )
 
 
 def eligible_members(assignment: Assignment) -> int:
     """Members who may score this dossier: the council less those with a conflict on it."""
     conflicted = set(assignment.conflicts.values_list("user_id", flat=True))
-    return sum(1 for uid in assignment.council.members.values_list("user_id", flat=True) if uid not in conflicted)
+    return sum(
+        1
+        for uid in assignment.council.members.values_list("user_id", flat=True)
+        if uid not in conflicted
+    )
 
 
 def written_opinions(assignment: Assignment) -> bool:
@@ -345,7 +512,9 @@ def written_opinions(assignment: Assignment) -> bool:
     return assignment.dossier.kind == DossierKind.REEVALUATION
 
 
-def meeting_needed(*, assignment: Assignment, submitted: list[Scorecard] | None = None, sheet=None) -> bool:
+def meeting_needed(
+    *, assignment: Assignment, submitted: list[Scorecard] | None = None, sheet=None
+) -> bool:
     """Whether the council must meet on this dossier: always, unless it decides by written
     opinions; then only when the opinions diverge, i.e. the submitted scorecards' totals spread
     more than the council's `spread_threshold` (the same rule that stops `council_conclude`, so a
@@ -357,10 +526,15 @@ def meeting_needed(*, assignment: Assignment, submitted: list[Scorecard] | None 
         submitted = list(assignment.scorecards.filter(status=ScorecardStatus.SUBMITTED))
     if len(submitted) < 2:
         return False
-    cards = [engine.Scorecard(choices=dict(s.choices), knockouts=tuple(s.knockouts), member=str(s.pk))
-             for s in submitted]
-    result = sheet_evaluate(sheet=sheet or assignment.dossier.sheet, scorecards=cards,
-                            rules=council_rules(assignment.council, council_size=None))
+    cards = [
+        engine.Scorecard(choices=dict(s.choices), knockouts=tuple(s.knockouts), member=str(s.pk))
+        for s in submitted
+    ]
+    result = sheet_evaluate(
+        sheet=sheet or assignment.dossier.sheet,
+        scorecards=cards,
+        rules=council_rules(assignment.council, council_size=None),
+    )
     return result.spread_exceeded
 
 
@@ -373,52 +547,85 @@ def council_conclude(*, assignment_id: int, chair: User, feedback: str = "") -> 
     if _seat(assignment, chair).role != MemberRole.CHAIR:
         raise _error(ErrorCode.PERMISSION_DENIED, _("Only the chair records the council's result."))
     if hasattr(assignment, "result"):
-        raise _error(ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product."))
-    submitted = list(assignment.scorecards.select_for_update().filter(status=ScorecardStatus.SUBMITTED))
+        raise _error(
+            ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product.")
+        )
+    submitted = list(
+        assignment.scorecards.select_for_update().filter(status=ScorecardStatus.SUBMITTED)
+    )
     size = eligible_members(assignment)
     result = _rank_all(assignment, submitted, council_size=size)
     if not result.quorum_met:
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("Quorum not reached: %(n)s of the %(need)s required members have submitted.")
-                     % {"n": len(submitted), "need": result.quorum_required}, key="quorum")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("Quorum not reached: %(n)s of the %(need)s required members have submitted.")
+            % {"n": len(submitted), "need": result.quorum_required},
+            key="quorum",
+        )
     if result.spread_exceeded:
-        raise _error(ErrorCode.BAD_TRANSITION,
-                     _("The members' totals differ by %(s)s points, more than %(t)s: discuss and reopen the "
-                       "scorecards before concluding.") % {"s": result.spread, "t": assignment.council.spread_threshold},
-                     key="spread")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _(
+                "The members' totals differ by %(s)s points, more than %(t)s: discuss and reopen the "
+                "scorecards before concluding."
+            )
+            % {"s": result.spread, "t": assignment.council.spread_threshold},
+            key="spread",
+        )
     if result.star is None and not result.rejected:
         raise _error(ErrorCode.INVALID, _("The result is incomplete."), key="scorecards")
     record = CouncilResult.objects.create(
-        assignment=assignment, total=result.total, parts={k: str(v) for k, v in result.parts.items()},
-        band_star=result.band_star, star=result.star,
+        assignment=assignment,
+        total=result.total,
+        parts={k: str(v) for k, v in result.parts.items()},
+        band_star=result.band_star,
+        star=result.star,
         unmet_minimums=[{"criterion": u.criterion, "star": u.star} for u in result.unmet_minimums],
-        rejected=result.rejected, rejected_by=list(result.rejected_by), spread=result.spread,
-        scoring_members=len(submitted), council_size=size, propose_to_ministry=result.propose_to_ministry,
-        feedback=feedback.strip(), concluded_by=chair,
+        rejected=result.rejected,
+        rejected_by=list(result.rejected_by),
+        spread=result.spread,
+        scoring_members=len(submitted),
+        council_size=size,
+        propose_to_ministry=result.propose_to_ministry,
+        feedback=feedback.strip(),
+        concluded_by=chair,
     )
-    dossier_transition(dossier_id=assignment.dossier_id, action=Action.COUNCIL_CONCLUDE, actor=chair,
-                       note=_("Mean %(total)s, %(star)s") % {
-                           "total": result.total,
-                           "star": f"{result.star}★" if result.star else _("rejected") if result.rejected else "—"},
-                       internal=True)
+    dossier_transition(
+        dossier_id=assignment.dossier_id,
+        action=Action.COUNCIL_CONCLUDE,
+        actor=chair,
+        note=_("Mean %(total)s, %(star)s")
+        % {
+            "total": result.total,
+            "star": f"{result.star}★" if result.star else _("rejected") if result.rejected else "—",
+        },
+        internal=True,
+    )
     _event(assignment, chair, "concluded", total=str(result.total), star=result.star)
     return record
 
 
 # --- the advisory team (tổ tư vấn) -----------------------------------------------------------
 def _assignment_for_adviser(assignment_id: int, adviser: User) -> Assignment:
-    assignment = (Assignment.objects.for_user(adviser).select_related("council", "dossier__sheet")
-                  .filter(pk=assignment_id).first())
+    assignment = (
+        Assignment.objects.for_user(adviser)
+        .select_related("council", "dossier__sheet")
+        .filter(pk=assignment_id)
+        .first()
+    )
     if assignment is None:
         raise not_found()
     if not assignment.council.advisors.filter(pk=adviser.pk).exists():
-        raise _error(ErrorCode.PERMISSION_DENIED, _("Only the council's advisory team records this."))
+        raise _error(
+            ErrorCode.PERMISSION_DENIED, _("Only the council's advisory team records this.")
+        )
     return assignment
 
 
 @transaction.atomic
-def field_visit_record(*, assignment_id: int, adviser: User, visited_on, location, findings: dict,
-                       summary: str = "") -> FieldVisit:
+def field_visit_record(
+    *, assignment_id: int, adviser: User, visited_on, location, findings: dict, summary: str = ""
+) -> FieldVisit:
     """Record a field visit at the production site: its date, where it took place (a point inside
     the pilot province) and findings per criterion of the dossier's sheet."""
     from apps.core.parsing import InvalidInput, parse_geojson_geometry
@@ -428,17 +635,32 @@ def field_visit_record(*, assignment_id: int, adviser: User, visited_on, locatio
     try:  # empty points refused, a height dropped (apps.core.parsing)
         point = parse_geojson_geometry(location, field="location", types=("Point",))
     except InvalidInput:
-        raise _error(ErrorCode.INVALID, _("Send the location as a GeoJSON point."),
-                     key="location") from None
+        raise _error(
+            ErrorCode.INVALID, _("Send the location as a GeoJSON point."), key="location"
+        ) from None
     if units_at(lon=point.x, lat=point.y) is None:
-        raise _error(ErrorCode.INVALID, _("This location is outside every administrative unit."), key="location")
+        raise _error(
+            ErrorCode.INVALID,
+            _("This location is outside every administrative unit."),
+            key="location",
+        )
     codes = set(assignment.dossier.sheet.criteria.values_list("code", flat=True))
     unknown = sorted(set(findings) - codes)
     if unknown:
-        raise _error(ErrorCode.INVALID, _("Sheet %(n)s has no criterion “%(code)s”.")
-                     % {"n": assignment.dossier.sheet.number, "code": unknown[0]}, key=f"findings.{unknown[0]}")
-    visit = FieldVisit.objects.create(assignment=assignment, visited_on=visited_on, location=point,
-                                      findings=findings, summary=summary, recorded_by=adviser)
+        raise _error(
+            ErrorCode.INVALID,
+            _("Sheet %(n)s has no criterion “%(code)s”.")
+            % {"n": assignment.dossier.sheet.number, "code": unknown[0]},
+            key=f"findings.{unknown[0]}",
+        )
+    visit = FieldVisit.objects.create(
+        assignment=assignment,
+        visited_on=visited_on,
+        location=point,
+        findings=findings,
+        summary=summary,
+        recorded_by=adviser,
+    )
     _event(assignment, adviser, "field_visit", note=summary[:200])
     return visit
 
@@ -450,7 +672,9 @@ def advisory_report_awaited(assignment: Assignment) -> bool:
     council = assignment.council
     if not council.advisory_report_required or not council.advisors.exists():
         return False
-    return not AdvisoryReport.objects.filter(assignment=assignment, status=AdvisoryReport.Status.SUBMITTED).exists()
+    return not AdvisoryReport.objects.filter(
+        assignment=assignment, status=AdvisoryReport.Status.SUBMITTED
+    ).exists()
 
 
 REPORT_FIELDS = ("assessment", "field_survey", "documents_requested", "recommendation")
@@ -462,15 +686,23 @@ def advisory_report_save(*, assignment_id: int, adviser: User, **fields) -> Advi
     saved). Any member of the team may write it; once sent to the chair it is locked."""
     unknown = sorted(set(fields) - set(REPORT_FIELDS))
     if unknown:
-        raise _error(ErrorCode.INVALID, _("Unknown field “%(f)s”.") % {"f": unknown[0]}, key=unknown[0])
+        raise _error(
+            ErrorCode.INVALID, _("Unknown field “%(f)s”.") % {"f": unknown[0]}, key=unknown[0]
+        )
     assignment = _assignment_for_adviser(assignment_id, adviser)
     if hasattr(assignment, "result"):
-        raise _error(ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product."))
+        raise _error(
+            ErrorCode.BAD_TRANSITION, _("The council has already concluded on this product.")
+        )
     report, created = AdvisoryReport.objects.select_for_update().get_or_create(
-        assignment=assignment, defaults={"written_by": adviser})
+        assignment=assignment, defaults={"written_by": adviser}
+    )
     if report.status == AdvisoryReport.Status.SUBMITTED:
-        raise _error(ErrorCode.BAD_TRANSITION, _("The report has been sent to the chair and is locked."),
-                     key="status")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("The report has been sent to the chair and is locked."),
+            key="status",
+        )
     for name, value in fields.items():
         setattr(report, name, (value or "").strip())
     report.save()
@@ -487,26 +719,48 @@ def advisory_report_submit(*, assignment_id: int, adviser: User) -> AdvisoryRepo
     assignment = _assignment_for_adviser(assignment_id, adviser)
     report = AdvisoryReport.objects.select_for_update().filter(assignment=assignment).first()
     if report is None or not report.assessment:
-        raise _error(ErrorCode.INVALID, _("Write the assessment of the dossier before sending the report."),
-                     key="assessment")
+        raise _error(
+            ErrorCode.INVALID,
+            _("Write the assessment of the dossier before sending the report."),
+            key="assessment",
+        )
     if report.status == AdvisoryReport.Status.SUBMITTED:
-        raise _error(ErrorCode.BAD_TRANSITION, _("The report has already been sent to the chair."), key="status")
+        raise _error(
+            ErrorCode.BAD_TRANSITION,
+            _("The report has already been sent to the chair."),
+            key="status",
+        )
     if not report.field_survey and not assignment.field_visits.exists():
-        raise _error(ErrorCode.INVALID,
-                     _("Record the field survey: a visit to the production site, or in the survey section why "
-                       "none was made."), key="field_survey")
-    report.status, report.submitted_by, report.submitted_at = AdvisoryReport.Status.SUBMITTED, adviser, timezone.now()
+        raise _error(
+            ErrorCode.INVALID,
+            _(
+                "Record the field survey: a visit to the production site, or in the survey section why "
+                "none was made."
+            ),
+            key="field_survey",
+        )
+    report.status, report.submitted_by, report.submitted_at = (
+        AdvisoryReport.Status.SUBMITTED,
+        adviser,
+        timezone.now(),
+    )
     report.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     _event(assignment, adviser, "advisory_report_submitted")
     return report
 
 
 @transaction.atomic
-def lab_request_create(*, assignment_id: int, adviser: User, tests: str, laboratory: str = "") -> LabTestRequest:
+def lab_request_create(
+    *, assignment_id: int, adviser: User, tests: str, laboratory: str = ""
+) -> LabTestRequest:
     """The advisory team asks for extra laboratory tests."""
     assignment = _assignment_for_adviser(assignment_id, adviser)
-    lab = LabTestRequest.objects.create(assignment=assignment, tests=tests.strip(), laboratory=laboratory.strip(),
-                                        requested_by=adviser)
+    lab = LabTestRequest.objects.create(
+        assignment=assignment,
+        tests=tests.strip(),
+        laboratory=laboratory.strip(),
+        requested_by=adviser,
+    )
     _event(assignment, adviser, "lab_test_requested", note=tests.strip()[:200])
     return lab
 
@@ -515,7 +769,10 @@ def lab_request_create(*, assignment_id: int, adviser: User, tests: str, laborat
 def _province_of(actor: User):
     provinces = list(actor.jurisdiction_provinces().filter(valid_to__isnull=True)[:2])
     if actor.role != Role.PROVINCE_OFFICER or len(provinces) != 1:
-        raise _error(ErrorCode.PERMISSION_DENIED, _("Only a provincial OCOP officer of one province sets up rounds."))
+        raise _error(
+            ErrorCode.PERMISSION_DENIED,
+            _("Only a provincial OCOP officer of one province sets up rounds."),
+        )
     return provinces[0]
 
 
@@ -525,13 +782,18 @@ def round_planned(*, province_id: int, on) -> dict:
     cutoffs = ProvinceRules.for_province(province_id).cutoffs()
     year, number = round_for(on, cutoffs)
     proposal_deadline, evaluation_deadline = round_dates(year, number, cutoffs)
-    return {"year": year, "number": number, "proposal_deadline": proposal_deadline,
-            "evaluation_deadline": evaluation_deadline}
+    return {
+        "year": year,
+        "number": number,
+        "proposal_deadline": proposal_deadline,
+        "evaluation_deadline": evaluation_deadline,
+    }
 
 
 @transaction.atomic
-def round_create(*, actor: User, year: int, number: int, proposal_deadline=None,
-                 evaluation_deadline=None) -> EvaluationRound:
+def round_create(
+    *, actor: User, year: int, number: int, proposal_deadline=None, evaluation_deadline=None
+) -> EvaluationRound:
     """A provincial round with its dates (QĐ 26/2026 Đ5.1): it takes dossiers the commune
     proposed before `proposal_deadline` and ends by `evaluation_deadline`. Dates left out come
     from the province's plan (30/4 → 30/6 and 30/10 → 30/12 by default)."""
@@ -539,24 +801,46 @@ def round_create(*, actor: User, year: int, number: int, proposal_deadline=None,
     if proposal_deadline is None or evaluation_deadline is None:
         cutoffs = ProvinceRules.for_province(province.pk).cutoffs()
         if not 1 <= number <= len(cutoffs):
-            raise _error(ErrorCode.INVALID,
-                         _("The province's plan has %(n)s rounds a year: give the dates of an extra round.")
-                         % {"n": len(cutoffs)}, key="number")
+            raise _error(
+                ErrorCode.INVALID,
+                _("The province's plan has %(n)s rounds a year: give the dates of an extra round.")
+                % {"n": len(cutoffs)},
+                key="number",
+            )
         planned = round_dates(year, number, cutoffs)
         proposal_deadline = proposal_deadline or planned[0]
         evaluation_deadline = evaluation_deadline or planned[1]
     if proposal_deadline > evaluation_deadline:
-        raise _error(ErrorCode.INVALID, _("The proposal deadline must come before the end of the evaluation."),
-                     key="proposal_deadline")
-    if EvaluationRound.objects.filter(level=CouncilLevel.PROVINCE, province=province, year=year, number=number).exists():
+        raise _error(
+            ErrorCode.INVALID,
+            _("The proposal deadline must come before the end of the evaluation."),
+            key="proposal_deadline",
+        )
+    if EvaluationRound.objects.filter(
+        level=CouncilLevel.PROVINCE, province=province, year=year, number=number
+    ).exists():
         raise _error(ErrorCode.INVALID, _("This round already exists."), key="number")
-    return EvaluationRound.objects.create(level=CouncilLevel.PROVINCE, province=province, year=year, number=number,
-                                          proposal_deadline=proposal_deadline, evaluation_deadline=evaluation_deadline)
+    return EvaluationRound.objects.create(
+        level=CouncilLevel.PROVINCE,
+        province=province,
+        year=year,
+        number=number,
+        proposal_deadline=proposal_deadline,
+        evaluation_deadline=evaluation_deadline,
+    )
 
 
 @transaction.atomic
-def council_create(*, actor: User, round_id: int, name: str, criteria_set_code: str, members: list[dict],
-                   advisors: list[int] = (), **rules) -> Council:
+def council_create(
+    *,
+    actor: User,
+    round_id: int,
+    name: str,
+    criteria_set_code: str,
+    members: list[dict],
+    advisors: list[int] = (),
+    **rules,
+) -> Council:
     """A council for one of the province's rounds: members with their roles (exactly one chair),
     chosen among council-member accounts of the province, and the advisory team. `rules` are the
     council's Quy chế settings (quorum, spread_threshold, minimum_rule, knockout_rule,
@@ -576,17 +860,35 @@ def council_create(*, actor: User, round_id: int, name: str, criteria_set_code: 
     eligible = User.objects.filter(role=Role.COUNCIL_MEMBER, units=province, is_active=True)
     users = {u.pk: u for u in eligible.filter(pk__in=[m.get("user") for m in members])}
     if len(users) != len(members) or len(set(users)) != len(members):
-        raise _error(ErrorCode.INVALID, _("Members must be distinct council-member accounts of the province."),
-                     key="members")
-    advisers = list(User.objects.filter(role=Role.ADVISORY_MEMBER, units=province, pk__in=list(advisors)))
+        raise _error(
+            ErrorCode.INVALID,
+            _("Members must be distinct council-member accounts of the province."),
+            key="members",
+        )
+    advisers = list(
+        User.objects.filter(role=Role.ADVISORY_MEMBER, units=province, pk__in=list(advisors))
+    )
     if len(advisers) != len(set(advisors)):
-        raise _error(ErrorCode.INVALID, _("Advisers must be advisory-team accounts of the province."), key="advisors")
+        raise _error(
+            ErrorCode.INVALID,
+            _("Advisers must be advisory-team accounts of the province."),
+            key="advisors",
+        )
     unknown_rules = sorted(set(rules.get("conflict_rules", [])) - {k.value for k in FLAGGED_KINDS})
     if unknown_rules:
-        raise _error(ErrorCode.INVALID, _("Unknown conflict rule “%(rule)s”.") % {"rule": unknown_rules[0]},
-                     key="conflict_rules")
-    council = Council(name=name.strip(), round=round_, criteria_set=criteria_set, regime_code=criteria_set.regime_code,
-                      created_by=actor, **rules)
+        raise _error(
+            ErrorCode.INVALID,
+            _("Unknown conflict rule “%(rule)s”.") % {"rule": unknown_rules[0]},
+            key="conflict_rules",
+        )
+    council = Council(
+        name=name.strip(),
+        round=round_,
+        criteria_set=criteria_set,
+        regime_code=criteria_set.regime_code,
+        created_by=actor,
+        **rules,
+    )
     try:
         council.full_clean(exclude=["round", "criteria_set", "created_by"])
     except DjangoValidationError as exc:
@@ -594,7 +896,12 @@ def council_create(*, actor: User, round_id: int, name: str, criteria_set_code: 
         raise _error(ErrorCode.INVALID, messages[0], key=key) from exc
     council.save()
     CouncilMember.objects.bulk_create(
-        CouncilMember(council=council, user=users[m["user"]], role=m["role"], organisation=m.get("organisation", ""))
+        CouncilMember(
+            council=council,
+            user=users[m["user"]],
+            role=m["role"],
+            organisation=m.get("organisation", ""),
+        )
         for m in members
     )
     council.advisors.set(advisers)
@@ -602,13 +909,17 @@ def council_create(*, actor: User, round_id: int, name: str, criteria_set_code: 
 
 
 @transaction.atomic
-def producer_link_record(*, actor: User, producer_id: int, user_id: int, kind: str, note: str = "") -> ProducerLink:
+def producer_link_record(
+    *, actor: User, producer_id: int, user_id: int, kind: str, note: str = ""
+) -> ProducerLink:
     """Record a person's tie to a producer (relative, or adviser of its products), used by the
     councils' conflict rules. Provincial officers of the producer's province record them."""
     from apps.producers.models import Producer
 
     if actor.role != Role.PROVINCE_OFFICER:
-        raise _error(ErrorCode.PERMISSION_DENIED, _("Only provincial OCOP officers record these ties."))
+        raise _error(
+            ErrorCode.PERMISSION_DENIED, _("Only provincial OCOP officers record these ties.")
+        )
     producer = Producer.objects.for_user(actor).filter(pk=producer_id).first()
     if producer is None:
         raise not_found()
@@ -617,8 +928,9 @@ def producer_link_record(*, actor: User, producer_id: int, user_id: int, kind: s
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise _error(ErrorCode.INVALID, _("Unknown user."), key="user")
-    link, _created = ProducerLink.objects.get_or_create(producer=producer, user=user, kind=kind,
-                                                        defaults={"note": note, "recorded_by": actor})
+    link, _created = ProducerLink.objects.get_or_create(
+        producer=producer, user=user, kind=kind, defaults={"note": note, "recorded_by": actor}
+    )
     return link
 
 
@@ -635,6 +947,7 @@ def _exif_point(file):
     finally:
         file.seek(0)
     try:
+
         def degrees(value, ref):
             d, m, s = (float(x) for x in value)
             sign = -1 if ref in ("S", "W") else 1
@@ -645,8 +958,16 @@ def _exif_point(file):
         return None
 
 
-def field_visit_photo_add(*, visit_id: int, adviser: User, file, caption: str = "",
-                          lon: float | None = None, lat: float | None = None, taken_at=None) -> FieldVisitPhoto:
+def field_visit_photo_add(
+    *,
+    visit_id: int,
+    adviser: User,
+    file,
+    caption: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    taken_at=None,
+) -> FieldVisitPhoto:
     """Attach a photo (JPEG or PNG, checked by content) to a field visit. Its position is the
     camera's EXIF GPS tag when there is one, else the point given; either must lie inside an
     administrative unit. A refused or failed upload leaves neither a row nor a stored object."""
@@ -661,19 +982,31 @@ def field_visit_photo_add(*, visit_id: int, adviser: User, file, caption: str = 
     _assignment_for_adviser(visit.assignment_id, adviser)
     checked = upload_check(file=file)
     if checked.extension not in ("jpg", "png"):
-        raise _error(ErrorCode.INVALID, _("Field-visit photos must be JPEG or PNG images."), key="file")
+        raise _error(
+            ErrorCode.INVALID, _("Field-visit photos must be JPEG or PNG images."), key="file"
+        )
     position = _exif_point(file) or ((lon, lat) if lon is not None and lat is not None else None)
     if position is None:
-        raise _error(ErrorCode.INVALID, _("The photo has no GPS position: give its longitude and latitude."),
-                     key="lon")
+        raise _error(
+            ErrorCode.INVALID,
+            _("The photo has no GPS position: give its longitude and latitude."),
+            key="lon",
+        )
     if units_at(lon=position[0], lat=position[1]) is None:
-        raise _error(ErrorCode.INVALID, _("This location is outside every administrative unit."), key="lon")
+        raise _error(
+            ErrorCode.INVALID, _("This location is outside every administrative unit."), key="lon"
+        )
     with stored_file_or_cleanup(checked=checked, file=file, prefix="field-visits") as storage_name:
         with transaction.atomic(durable=True):
             photo = FieldVisitPhoto.objects.create(
-                visit=visit, storage_name=storage_name, original_name=checked.original_name,
-                content_type=checked.content_type, sha256=checked.sha256,
-                location=Point(position[0], position[1], srid=4326), taken_at=taken_at, caption=caption.strip(),
+                visit=visit,
+                storage_name=storage_name,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                sha256=checked.sha256,
+                location=Point(position[0], position[1], srid=4326),
+                taken_at=taken_at,
+                caption=caption.strip(),
             )
             _event(visit.assignment, adviser, "field_visit_photo", note=checked.original_name)
     return photo

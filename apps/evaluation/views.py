@@ -76,7 +76,9 @@ def _refusal(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The user's councils with the products assigned to them and the user's own scorecard
     status on each; the chair, the secretary and provincial officers get the progress link."""
-    return render(request, "evaluation/mine.html", {"councils": selectors.council_board(request.user)})
+    return render(
+        request, "evaluation/mine.html", {"councils": selectors.council_board(request.user)}
+    )
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -220,7 +222,9 @@ def _render_score(
         )
     others = []
     for other in view.others:
-        other_result = selectors.scorecards_evaluate(sheets.get(assignment.dossier.sheet_id), [other])
+        other_result = selectors.scorecards_evaluate(
+            sheets.get(assignment.dossier.sheet_id), [other]
+        )
         others.append(
             {
                 "member": str(other.member),
@@ -349,7 +353,9 @@ def _render_progress(
         cards = submitted.get(assignment.pk, [])
         # The members who may score: the council less those with a conflict on the product.
         eligible = sum(1 for status in row.statuses.values() if status != "conflict")
-        live = selectors.council_standing(council, sheets.get(assignment.dossier.sheet_id), eligible, cards)
+        live = selectors.council_standing(
+            council, sheets.get(assignment.dossier.sheet_id), eligible, cards
+        )
         concluded = assignment.result if hasattr(assignment, "result") else None
         mine = kept if kept and kept.get("assignment") == assignment.pk else {}
         table.append(

@@ -11,6 +11,7 @@ class AdminUnitAdmin(admin.GISModelAdmin):
     list_filter = ("level", "unit_type", "valid_to")
     search_fields = ("code", "name", "full_name")
     raw_id_fields = ("parent",)
+
     # Boundaries come from spatial_data/ through `load_admin_units`; editing here would drift
     # from the published sources, so the admin is read-only for them.
     def has_add_permission(self, request):
@@ -25,7 +26,14 @@ class AdminUnitAdmin(admin.GISModelAdmin):
 
 @admin.register(AdminUnitSuccession)
 class AdminUnitSuccessionAdmin(admin.ModelAdmin):
-    list_display = ("predecessor", "successor", "relation", "effective_on", "legal_basis", "legal_item")
+    list_display = (
+        "predecessor",
+        "successor",
+        "relation",
+        "effective_on",
+        "legal_basis",
+        "legal_item",
+    )
     list_filter = ("relation",)
     search_fields = ("predecessor__code", "successor__code", "predecessor__name", "successor__name")
 

@@ -132,7 +132,8 @@ class _Loader:
     def _parent(self, level: str, code: str, child_valid_to: date | None) -> Key:
         """The parent of the same era: ended units hang under ended parents, current under current."""
         same_era = [
-            key for key in self._plan
+            key
+            for key in self._plan
             if key[0] == level and key[1] == code and (key[2] is None) == (child_valid_to is None)
         ]
         if not same_era:
@@ -234,7 +235,11 @@ class _Loader:
             where = f"{name}: feature {index} (code {code})"
             try:
                 level = _choice(feature.get("level"), Level, "level")
-                key = self._find(level, _code(code), _date(feature.get("valid_until")) if "valid_until" in feature.fields else None)
+                key = self._find(
+                    level,
+                    _code(code),
+                    _date(feature.get("valid_until")) if "valid_until" in feature.fields else None,
+                )
                 if key is None:
                     raise BoundaryDataError(f"not in {SUBSET_FILES[name]}")
                 if self._plan[key]["full_name"] != feature.get("full_name"):
@@ -250,7 +255,9 @@ class _Loader:
             try:
                 code = _code(row["code"])
                 valid_to = _date(row["valid_until"])
-                district = self._find(Level.DISTRICT, _code(row["district_code"]), LAST_DAY_BEFORE_REFORM)
+                district = self._find(
+                    Level.DISTRICT, _code(row["district_code"]), LAST_DAY_BEFORE_REFORM
+                )
                 if district is None:
                     raise BoundaryDataError(f"district {row['district_code']} is not loaded")
                 unit = self._plan_unit(
@@ -322,7 +329,9 @@ class _Loader:
                     Level.PROVINCE, _code(row["old_province_code"]), LAST_DAY_BEFORE_REFORM
                 )
                 if old_province is None:
-                    raise BoundaryDataError(f"old province {row['old_province_code']} is not loaded")
+                    raise BoundaryDataError(
+                        f"old province {row['old_province_code']} is not loaded"
+                    )
                 district = self._find(
                     Level.DISTRICT, _code(row["old_district_code"]), LAST_DAY_BEFORE_REFORM
                 )
@@ -331,9 +340,15 @@ class _Loader:
                     unit_type, short = _split_type(full)
                     district = self._plan_unit(
                         (Level.DISTRICT, _code(row["old_district_code"]), LAST_DAY_BEFORE_REFORM),
-                        {"name": short, "full_name": full, "unit_type": unit_type,
-                         "parent": old_province, "valid_from": None, "geom": None,
-                         "source": source},
+                        {
+                            "name": short,
+                            "full_name": full,
+                            "unit_type": unit_type,
+                            "parent": old_province,
+                            "valid_from": None,
+                            "geom": None,
+                            "source": source,
+                        },
                     )
                 old = self._find(Level.COMMUNE, _code(row["old_code"]), LAST_DAY_BEFORE_REFORM)
                 if old is None:
@@ -341,9 +356,15 @@ class _Loader:
                     unit_type, short = _split_type(full)
                     old = self._plan_unit(
                         (Level.COMMUNE, _code(row["old_code"]), LAST_DAY_BEFORE_REFORM),
-                        {"name": short, "full_name": full, "unit_type": unit_type,
-                         "parent": district, "valid_from": None, "geom": None,
-                         "source": source},
+                        {
+                            "name": short,
+                            "full_name": full,
+                            "unit_type": unit_type,
+                            "parent": district,
+                            "valid_from": None,
+                            "geom": None,
+                            "source": source,
+                        },
                     )
                 relation = _choice(row["relation"], SuccessionRelation, "relation")
                 self._plan_link(old, new, relation, row["resolution"], row["resolution_item"])

@@ -62,8 +62,9 @@ def units_at(*, lon: float, lat: float, on: date | None = None) -> Location | No
     candidates: tuple[AdminUnit, ...] = ()
     if commune is None and district is not None:
         candidates = _old_communes_at(point, district=district, on=on)
-    return Location(on=on, province=province, district=district, commune=commune,
-                    commune_candidates=candidates)
+    return Location(
+        on=on, province=province, district=district, commune=commune, commune_candidates=candidates
+    )
 
 
 def _old_communes_at(point: Point, *, district: AdminUnit, on: date) -> tuple[AdminUnit, ...]:
@@ -94,7 +95,9 @@ class Translation:
     reason: str = ""
 
 
-def unit_translate(*, code: str, level: str | None = None, on: date | None = None) -> list[Translation]:
+def unit_translate(
+    *, code: str, level: str | None = None, on: date | None = None
+) -> list[Translation]:
     """Translate a unit code into the unit(s) in force on `on` (default today).
 
     A code may name several units (codes were reused in 2025). Each unit with that code is
@@ -123,7 +126,9 @@ def unit_translate(*, code: str, level: str | None = None, on: date | None = Non
     return results
 
 
-def _follow(unit: AdminUnit, on: date, relation: str = "full", depth: int = 0) -> tuple[Successor, ...]:
+def _follow(
+    unit: AdminUnit, on: date, relation: str = "full", depth: int = 0
+) -> tuple[Successor, ...]:
     if depth > 5:  # guards against a cycle in bad data; real chains are one or two steps long
         return ()
     found: list[Successor] = []

@@ -199,13 +199,17 @@ class Layer:
         return qs.order_by(*self.order_by)
 
     # --- reading -------------------------------------------------------------------------
-    def values_queryset(self, qs: QuerySet, ctx: LayerContext, *, geometry: str = "geojson") -> QuerySet:
+    def values_queryset(
+        self, qs: QuerySet, ctx: LayerContext, *, geometry: str = "geojson"
+    ) -> QuerySet:
         """`qs` as `(pk, geometry, *props)` tuples: the SQL every reader runs. `geometry` is
         "geojson" (GeoJSON text made by the database), "raw" (the geometry column itself, for
         SQL that wraps this one, such as the vector tiles) or "none" (properties only)."""
         if geometry == "geojson":
             annotations: dict[str, Expression] = {
-                "_geometry": AsGeoJSON(_rfc7946(F("_geom"), self.geometry_type), precision=GEOJSON_PRECISION)
+                "_geometry": AsGeoJSON(
+                    _rfc7946(F("_geom"), self.geometry_type), precision=GEOJSON_PRECISION
+                )
             }
         elif geometry == "raw":
             annotations = {"_geometry": SqlGeometry(F("_geom"))}
@@ -275,7 +279,9 @@ def parse_param(param: Param, raw: str) -> Any:
     raw = raw.strip()
     if param.type == "integer":
         if not _INT.match(raw):
-            raise LayerParamError(param.name, _("“%(name)s” must be a whole number.") % {"name": param.name})
+            raise LayerParamError(
+                param.name, _("“%(name)s” must be a whole number.") % {"name": param.name}
+            )
         value = int(raw)
         if (param.minimum is not None and value < param.minimum) or (
             param.maximum is not None and value > param.maximum
@@ -291,11 +297,15 @@ def parse_param(param: Param, raw: str) -> Any:
             return True
         if raw.lower() in ("false", "0", "no"):
             return False
-        raise LayerParamError(param.name, _("“%(name)s” must be true or false.") % {"name": param.name})
+        raise LayerParamError(
+            param.name, _("“%(name)s” must be true or false.") % {"name": param.name}
+        )
     if param.type == "date":
         day = _safe_date(raw)
         if day is None:
-            raise LayerParamError(param.name, _("“%(name)s” must be a date, YYYY-MM-DD.") % {"name": param.name})
+            raise LayerParamError(
+                param.name, _("“%(name)s” must be a date, YYYY-MM-DD.") % {"name": param.name}
+            )
         return day
     if param.type == "unit":
         return resolve_unit(param.name, raw)
@@ -330,12 +340,22 @@ def parse_bbox(raw: str) -> Polygon:
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     if len(numbers) != 4 or any(n != n for n in numbers):  # NaN
-        raise LayerParamError("bbox", _("bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."))
+        raise LayerParamError(
+            "bbox",
+            _(
+                "bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."
+            ),
+        )
     x1, y1, x2, y2 = numbers
     if not (-180 <= x1 <= 180 and -180 <= x2 <= 180 and -90 <= y1 <= 90 and -90 <= y2 <= 90):
         raise LayerParamError("bbox", _("bbox is outside longitude -180..180 or latitude -90..90."))
     if x1 > x2 or y1 > y2:
-        raise LayerParamError("bbox", _("bbox minimum must not exceed its maximum (boxes across the antimeridian are not supported)."))
+        raise LayerParamError(
+            "bbox",
+            _(
+                "bbox minimum must not exceed its maximum (boxes across the antimeridian are not supported)."
+            ),
+        )
     poly = Polygon.from_bbox((x1, y1, x2, y2))
     poly.srid = 4326
     return poly
@@ -359,7 +379,9 @@ def parse_datetime_interval(raw: str) -> tuple[datetime | None, datetime | None]
         if moment is None:
             raise LayerParamError(
                 "datetime",
-                _("datetime must be an RFC 3339 date or date-time, or an interval start/end with “..” for an open end."),
+                _(
+                    "datetime must be an RFC 3339 date or date-time, or an interval start/end with “..” for an open end."
+                ),
             )
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
@@ -387,7 +409,9 @@ def filter_interval(qs: QuerySet, lookups: tuple[str, str | None], interval) -> 
         return timezone.localtime(moment).date() if field_is_date else moment
 
     if wanted_end is not None:
-        qs = qs.filter(Q(**{f"{start_field}__isnull": True}) | Q(**{f"{start_field}__lte": val(wanted_end)}))
+        qs = qs.filter(
+            Q(**{f"{start_field}__isnull": True}) | Q(**{f"{start_field}__lte": val(wanted_end)})
+        )
     if wanted_start is not None:
         end = end_field or start_field
         qs = qs.filter(Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": val(wanted_start)}))
@@ -417,21 +441,29 @@ class UnitFilter:
 
 def resolve_unit(name: str, code: str) -> UnitFilter:
     if not re.match(r"^[0-9]{2,5}$", code):
-        raise LayerParamError(name, _("“%(name)s” must be an official unit code (2 to 5 digits).") % {"name": name})
+        raise LayerParamError(
+            name, _("“%(name)s” must be an official unit code (2 to 5 digits).") % {"name": name}
+        )
     today = timezone.localdate()
     candidates = list(AdminUnit.objects.filter(code=code).order_by("-valid_from"))
     if not candidates:
-        raise LayerParamError(name, _("No administrative unit has the code %(code)s.") % {"code": code})
+        raise LayerParamError(
+            name, _("No administrative unit has the code %(code)s.") % {"code": code}
+        )
     current = [u for u in candidates if u.valid_to is None or u.valid_to >= today]
     unit = (current or candidates)[0]
     successors: tuple[int, ...] = ()
     if unit.geom is None:
         successors = tuple(
-            AdminUnitSuccession.objects.filter(predecessor=unit).values_list("successor_id", flat=True)
+            AdminUnitSuccession.objects.filter(predecessor=unit).values_list(
+                "successor_id", flat=True
+            )
         )
         if not successors:
             raise LayerParamError(
-                name, _("Unit %(code)s has no boundary and no known successor to filter by.") % {"code": code}
+                name,
+                _("Unit %(code)s has no boundary and no known successor to filter by.")
+                % {"code": code},
             )
     return UnitFilter(unit, successors)
 
@@ -451,7 +483,9 @@ def unit_param(layer_id: str, *, province: str, commune: str) -> Param:
     return Param(
         "unit",
         "unit",
-        _("Official code of a province or commune, current or before July 2025 (e.g. 86, 83, 28756)."),
+        _(
+            "Official code of a province or commune, current or before July 2025 (e.g. 86, 83, 28756)."
+        ),
         apply,
     )
 
@@ -489,8 +523,13 @@ def _group_param(lookup: str) -> Param:
     def apply(qs, value, ctx):
         return qs.filter(Q(**{lookup: value}) | Q(**{f"{lookup}__startswith": f"{value}."}))
 
-    return Param("group", "string", _("Product group, I to VI (QĐ 26/2026 Phụ lục I)."), apply,
-                 enum=tuple(ProductGroup.values))
+    return Param(
+        "group",
+        "string",
+        _("Product group, I to VI (QĐ 26/2026 Phụ lục I)."),
+        apply,
+        enum=tuple(ProductGroup.values),
+    )
 
 
 STAR_DESCRIPTION = _("Star rating of the standing certificate, 3 to 5.")
@@ -521,23 +560,52 @@ PRODUCERS = Layer(
         Prop("commune_code", "commune__code", "string", _("commune code")),
         Prop("commune_name", "commune__full_name", "string", _("commune")),
         Prop("province_code", "province__code", "string", _("province code")),
-        Prop("registration_number", "registration_number", "string", _("registration number"), public=False),
-        Prop("registration_date", "registration_date", "date", _("registration date"), public=False),
+        Prop(
+            "registration_number",
+            "registration_number",
+            "string",
+            _("registration number"),
+            public=False,
+        ),
+        Prop(
+            "registration_date", "registration_date", "date", _("registration date"), public=False
+        ),
         Prop("is_demo", "is_demo", "boolean", _("synthetic demo record")),
     ),
     params=(
         unit_param("producers", province="province", commune="commune"),
-        Param("legal_type", "string", _("Legal type of the producer."),
-              lambda qs, v, ctx: qs.filter(legal_type=v), enum=tuple(LegalType.values)),
-        Param("group", "string", _("Has a product in this group, I to VI."),
-              lambda qs, v, ctx: qs.filter(
-                  Exists(Product.objects.filter(producer=OuterRef("pk")).filter(
-                      Q(classification_code=v) | Q(classification_code__startswith=f"{v}.")))),
-              enum=tuple(ProductGroup.values)),
-        Param("star", "integer", _("Has a product with a standing certificate of this star rating."),
-              lambda qs, v, ctx: qs.filter(
-                  Exists(_standing_certificates(ctx).filter(product__producer=OuterRef("pk"), stars=v))),
-              minimum=3, maximum=5),
+        Param(
+            "legal_type",
+            "string",
+            _("Legal type of the producer."),
+            lambda qs, v, ctx: qs.filter(legal_type=v),
+            enum=tuple(LegalType.values),
+        ),
+        Param(
+            "group",
+            "string",
+            _("Has a product in this group, I to VI."),
+            lambda qs, v, ctx: qs.filter(
+                Exists(
+                    Product.objects.filter(producer=OuterRef("pk")).filter(
+                        Q(classification_code=v) | Q(classification_code__startswith=f"{v}.")
+                    )
+                )
+            ),
+            enum=tuple(ProductGroup.values),
+        ),
+        Param(
+            "star",
+            "integer",
+            _("Has a product with a standing certificate of this star rating."),
+            lambda qs, v, ctx: qs.filter(
+                Exists(
+                    _standing_certificates(ctx).filter(product__producer=OuterRef("pk"), stars=v)
+                )
+            ),
+            minimum=3,
+            maximum=5,
+        ),
     ),
     scoped=_producers_scoped,
     public_rows=_producers_public,
@@ -553,7 +621,11 @@ def _product_point() -> Expression:
     # At the production site when the product has one, else at the producer.
     from django.contrib.gis.db.models import PointField
 
-    return Coalesce(PointOnSurface("production_area__geom"), F("producer__location"), output_field=PointField(srid=4326))
+    return Coalesce(
+        PointOnSurface("production_area__geom"),
+        F("producer__location"),
+        output_field=PointField(srid=4326),
+    )
 
 
 def _products_scoped(ctx):
@@ -561,7 +633,9 @@ def _products_scoped(ctx):
 
 
 def _products_public(ctx):
-    return Product.objects.filter(Exists(_standing_certificates(ctx).filter(product=OuterRef("pk"))))
+    return Product.objects.filter(
+        Exists(_standing_certificates(ctx).filter(product=OuterRef("pk")))
+    )
 
 
 def _revoked_certificate() -> QuerySet:
@@ -574,8 +648,11 @@ def _certificate_value(name: str) -> Callable[[LayerContext], Expression]:
         # product had was revoked; null when it never had one.
         return lambda ctx: Coalesce(
             Subquery(_current_certificate(ctx).values(name)[:1]),
-            Case(When(Exists(_revoked_certificate()), then=Value(PublicStatus.REVOKED.value)),
-                 default=Value(None), output_field=CharField()),
+            Case(
+                When(Exists(_revoked_certificate()), then=Value(PublicStatus.REVOKED.value)),
+                default=Value(None),
+                output_field=CharField(),
+            ),
         )
     # The plain fields need no status annotation: a lighter subquery, faster to compile.
     newest = (
@@ -596,17 +673,25 @@ def _product_status_param():
         newest = Subquery(_current_certificate(ctx).values("public_status")[:1])
         return qs.annotate(_newest_status=newest).filter(_newest_status=value)
 
-    return Param("certificate_status", "string",
-                 _("Status of the newest certificate (“revoked”: every certificate was revoked), "
-                   "or “none” for products never recognised."),
-                 apply, enum=(*PublicStatus.values, "none"))
+    return Param(
+        "certificate_status",
+        "string",
+        _(
+            "Status of the newest certificate (“revoked”: every certificate was revoked), "
+            "or “none” for products never recognised."
+        ),
+        apply,
+        enum=(*PublicStatus.values, "none"),
+    )
 
 
 PRODUCTS = Layer(
     id="products",
     title=_("OCOP products"),
-    description=_("Products at their production site, or at the producer when no site is recorded, "
-                  "with the star and status of their newest certificate."),
+    description=_(
+        "Products at their production site, or at the producer when no site is recorded, "
+        "with the star and status of their newest certificate."
+    ),
     geometry_type="Point",
     model=Product,
     geometry=_product_point,
@@ -615,7 +700,12 @@ PRODUCTS = Layer(
         Prop("group", group_of("classification_code"), "string", _("product group")),
         Prop("classification_code", "classification_code", "string", _("classification code")),
         Prop("stars", _certificate_value("stars"), "integer", _("stars")),
-        Prop("certificate_status", _certificate_value("public_status"), "string", _("certificate status")),
+        Prop(
+            "certificate_status",
+            _certificate_value("public_status"),
+            "string",
+            _("certificate status"),
+        ),
         Prop("valid_until", _certificate_value("valid_until"), "date", _("valid until")),
         Prop("product_code", _certificate_value("product_code"), "string", _("OCOP product code")),
         Prop("status", "status", "string", _("product status"), public=False),
@@ -624,22 +714,49 @@ PRODUCTS = Layer(
         Prop("commune_code", "producer__commune__code", "string", _("commune code")),
         Prop("commune_name", "producer__commune__full_name", "string", _("commune")),
         Prop("province_code", "producer__province__code", "string", _("province code")),
-        Prop("at_site", Case(When(production_area__isnull=False, then=Value(True)), default=Value(False),
-                             output_field=BooleanField()), "boolean", _("located at the production site")),
+        Prop(
+            "at_site",
+            Case(
+                When(production_area__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            "boolean",
+            _("located at the production site"),
+        ),
         Prop("is_demo", "producer__is_demo", "boolean", _("synthetic demo record")),
     ),
     params=(
-        Param("star", "integer", STAR_DESCRIPTION,
-              lambda qs, v, ctx: qs.filter(Exists(_standing_certificates(ctx).filter(product=OuterRef("pk"), stars=v))),
-              minimum=3, maximum=5),
+        Param(
+            "star",
+            "integer",
+            STAR_DESCRIPTION,
+            lambda qs, v, ctx: qs.filter(
+                Exists(_standing_certificates(ctx).filter(product=OuterRef("pk"), stars=v))
+            ),
+            minimum=3,
+            maximum=5,
+        ),
         _group_param("classification_code"),
         _product_status_param(),
-        Param("status", "string", _("Product status."), lambda qs, v, ctx: qs.filter(status=v),
-              enum=tuple(ProductStatus.values), public=False),
+        Param(
+            "status",
+            "string",
+            _("Product status."),
+            lambda qs, v, ctx: qs.filter(status=v),
+            enum=tuple(ProductStatus.values),
+            public=False,
+        ),
         unit_param("products", province="producer__province", commune="producer__commune"),
-        Param("round", "string", _("Evaluation round as YYYY-N (e.g. 2026-1), or a year."),
-              lambda qs, v, ctx: qs.filter(Exists(_round_filter(Dossier.objects.filter(product=OuterRef("pk")), v))),
-              public=False),
+        Param(
+            "round",
+            "string",
+            _("Evaluation round as YYYY-N (e.g. 2026-1), or a year."),
+            lambda qs, v, ctx: qs.filter(
+                Exists(_round_filter(Dossier.objects.filter(product=OuterRef("pk")), v))
+            ),
+            public=False,
+        ),
     ),
     scoped=_products_scoped,
     public_rows=_products_public,
@@ -667,12 +784,24 @@ AREAS = Layer(
         Prop("is_demo", "producer__is_demo", "boolean", _("synthetic demo record")),
     ),
     params=(
-        Param("kind", "string", _("Kind of area."), lambda qs, v, ctx: qs.filter(kind=v), enum=tuple(AreaKind.values)),
+        Param(
+            "kind",
+            "string",
+            _("Kind of area."),
+            lambda qs, v, ctx: qs.filter(kind=v),
+            enum=tuple(AreaKind.values),
+        ),
         unit_param("production-areas", province="producer__province", commune="producer__commune"),
-        Param("group", "string", _("Area of a product in this group, I to VI."),
-              lambda qs, v, ctx: qs.filter(Q(products__classification_code=v)
-                                           | Q(products__classification_code__startswith=f"{v}.")).distinct(),
-              enum=tuple(ProductGroup.values)),
+        Param(
+            "group",
+            "string",
+            _("Area of a product in this group, I to VI."),
+            lambda qs, v, ctx: qs.filter(
+                Q(products__classification_code=v)
+                | Q(products__classification_code__startswith=f"{v}.")
+            ).distinct(),
+            enum=tuple(ProductGroup.values),
+        ),
     ),
     scoped=lambda ctx: ProductionArea.objects.for_user(ctx.user),
     public_rows=lambda ctx: ProductionArea.objects.filter(
@@ -712,7 +841,9 @@ def _dossiers_open_param():
 DOSSIERS = Layer(
     id="dossiers",
     title=_("OCOP dossiers"),
-    description=_("Dossiers at their producer's location, by status, with the commune deadline and whether it is overdue."),
+    description=_(
+        "Dossiers at their producer's location, by status, with the commune deadline and whether it is overdue."
+    ),
     geometry_type="Point",
     model=Dossier,
     geometry="product__producer__location",
@@ -736,18 +867,41 @@ DOSSIERS = Layer(
         Prop("is_demo", "is_demo", "boolean", _("synthetic demo record")),
     ),
     params=(
-        Param("status", "string", _("Dossier status."), lambda qs, v, ctx: qs.filter(status=v),
-              enum=tuple(DossierStatus.values)),
-        Param("kind", "string", _("Dossier kind."), lambda qs, v, ctx: qs.filter(kind=v), enum=tuple(DossierKind.values)),
+        Param(
+            "status",
+            "string",
+            _("Dossier status."),
+            lambda qs, v, ctx: qs.filter(status=v),
+            enum=tuple(DossierStatus.values),
+        ),
+        Param(
+            "kind",
+            "string",
+            _("Dossier kind."),
+            lambda qs, v, ctx: qs.filter(kind=v),
+            enum=tuple(DossierKind.values),
+        ),
         _dossiers_open_param(),
-        Param("overdue", "boolean", _("Only dossiers past (true) or within (false) the commune deadline."),
-              lambda qs, v, ctx: qs.annotate(_overdue=_overdue(ctx)).filter(_overdue=v)),
+        Param(
+            "overdue",
+            "boolean",
+            _("Only dossiers past (true) or within (false) the commune deadline."),
+            lambda qs, v, ctx: qs.annotate(_overdue=_overdue(ctx)).filter(_overdue=v),
+        ),
         _group_param("product__classification_code"),
         unit_param("dossiers", province="province", commune="commune"),
-        Param("round", "string", _("Evaluation round as YYYY-N (e.g. 2026-1), or a year."),
-              lambda qs, v, ctx: _round_filter(qs, v)),
-        Param("deadline_before", "date", _("Commune deadline on or before this date."),
-              lambda qs, v, ctx: qs.filter(commune_deadline__lte=v)),
+        Param(
+            "round",
+            "string",
+            _("Evaluation round as YYYY-N (e.g. 2026-1), or a year."),
+            lambda qs, v, ctx: _round_filter(qs, v),
+        ),
+        Param(
+            "deadline_before",
+            "date",
+            _("Commune deadline on or before this date."),
+            lambda qs, v, ctx: qs.filter(commune_deadline__lte=v),
+        ),
     ),
     scoped=lambda ctx: Dossier.objects.for_user(ctx.user),
     temporal=("created_at", None),
@@ -772,7 +926,9 @@ def _expiring(ctx: LayerContext) -> Expression:
 CERTIFICATES = Layer(
     id="certificates",
     title=_("OCOP certificates"),
-    description=_("Certificates at the product's producer, by star, validity and expiry within 180 days."),
+    description=_(
+        "Certificates at the product's producer, by star, validity and expiry within 180 days."
+    ),
     geometry_type="Point",
     model=Certificate,
     geometry="product__producer__location",
@@ -796,17 +952,43 @@ CERTIFICATES = Layer(
         Prop("is_demo", "is_demo", "boolean", _("synthetic demo record")),
     ),
     params=(
-        Param("star", "integer", _("Star rating, 3 to 5."), lambda qs, v, ctx: qs.filter(stars=v), minimum=3, maximum=5),
-        Param("status", "string", _("Public status of the certificate."),
-              lambda qs, v, ctx: qs.filter(public_status=v), enum=tuple(PublicStatus.values)),
-        Param("expiring", "boolean", _("Only certificates expiring within 180 days (true) or not (false)."),
-              lambda qs, v, ctx: qs.annotate(_expiring=_expiring(ctx)).filter(_expiring=v)),
+        Param(
+            "star",
+            "integer",
+            _("Star rating, 3 to 5."),
+            lambda qs, v, ctx: qs.filter(stars=v),
+            minimum=3,
+            maximum=5,
+        ),
+        Param(
+            "status",
+            "string",
+            _("Public status of the certificate."),
+            lambda qs, v, ctx: qs.filter(public_status=v),
+            enum=tuple(PublicStatus.values),
+        ),
+        Param(
+            "expiring",
+            "boolean",
+            _("Only certificates expiring within 180 days (true) or not (false)."),
+            lambda qs, v, ctx: qs.annotate(_expiring=_expiring(ctx)).filter(_expiring=v),
+        ),
         _group_param("product__classification_code"),
         unit_param("certificates", province="dossier__province", commune="dossier__commune"),
-        Param("round", "string", _("Evaluation round of the dossier as YYYY-N, or a year."),
-              lambda qs, v, ctx: qs.filter(dossier__in=_round_filter(Dossier.objects.all(), v))),
-        Param("year", "integer", _("Year of recognition."), lambda qs, v, ctx: qs.filter(valid_from__year=v),
-              minimum=2000, maximum=2100),
+        Param(
+            "round",
+            "string",
+            _("Evaluation round of the dossier as YYYY-N, or a year."),
+            lambda qs, v, ctx: qs.filter(dossier__in=_round_filter(Dossier.objects.all(), v)),
+        ),
+        Param(
+            "year",
+            "integer",
+            _("Year of recognition."),
+            lambda qs, v, ctx: qs.filter(valid_from__year=v),
+            minimum=2000,
+            maximum=2100,
+        ),
     ),
     scoped=lambda ctx: Certificate.objects.for_user(ctx.user).with_public_status(ctx.today),
     public_rows=lambda ctx: Certificate.objects.with_public_status(ctx.today).exclude(
@@ -823,7 +1005,10 @@ INDICATORS: dict[str, Any] = {
     "products_star_3": _("3-star products"),
     "products_star_4": _("4-star products"),
     "products_star_5": _("5-star products"),
-    **{f"products_group_{g}": format_lazy(_("Products in group {group}"), group=g) for g in ProductGroup.values},
+    **{
+        f"products_group_{g}": format_lazy(_("Products in group {group}"), group=g)
+        for g in ProductGroup.values
+    },
     "certificates_expiring": _("Certificates expiring within 180 days"),
     "dossiers_open": _("Open dossiers"),
     "dossiers_overdue": _("Overdue dossiers"),
@@ -832,7 +1017,9 @@ INDICATORS: dict[str, Any] = {
 PUBLIC_INDICATORS = tuple(k for k in INDICATORS if not k.startswith("dossiers_"))
 
 
-def unit_aggregates(units: list[tuple[int, str, bool]], ctx: LayerContext) -> dict[int, dict[str, int]]:
+def unit_aggregates(
+    units: list[tuple[int, str, bool]], ctx: LayerContext
+) -> dict[int, dict[str, int]]:
     """Indicator counts per unit id for units given as (id, level, in force today).
 
     Current provinces and communes count by the records' own jurisdiction (one grouped query per
@@ -858,7 +1045,10 @@ def unit_aggregates(units: list[tuple[int, str, bool]], ctx: LayerContext) -> di
         expiring = expiring.filter(pk__in=Certificate.objects.for_user(ctx.user).values("pk"))
     dossiers = None if ctx.public else Dossier.objects.for_user(ctx.user)
 
-    for level, field_name in ((Level.PROVINCE, "dossier__province"), (Level.COMMUNE, "dossier__commune")):
+    for level, field_name in (
+        (Level.PROVINCE, "dossier__province"),
+        (Level.COMMUNE, "dossier__commune"),
+    ):
         ids = by_level[level]
         _count_certificates(out, ids, field_name, standing, expiring)
         if dossiers is not None:
@@ -868,11 +1058,15 @@ def unit_aggregates(units: list[tuple[int, str, bool]], ctx: LayerContext) -> di
     # holds its producer, in the same grouped queries (units of one level do not overlap).
     for ids in spatial.values():
         unit = Subquery(
-            AdminUnit.objects.filter(pk__in=ids, geom__intersects=OuterRef("product__producer__location"))
+            AdminUnit.objects.filter(
+                pk__in=ids, geom__intersects=OuterRef("product__producer__location")
+            )
             .order_by("pk")
             .values("pk")[:1]
         )
-        _count_certificates(out, ids, "_unit", standing.annotate(_unit=unit), expiring.annotate(_unit=unit))
+        _count_certificates(
+            out, ids, "_unit", standing.annotate(_unit=unit), expiring.annotate(_unit=unit)
+        )
         if dossiers is not None:
             _count_dossiers(out, ids, "_unit", dossiers.annotate(_unit=unit), ctx)
     return out
@@ -890,7 +1084,9 @@ def _count_certificates(out, ids, field_name, standing, expiring) -> None:
         target[f"products_group_{product_group(code)}"] += 1
     from django.db.models import Count
 
-    for row in expiring.filter(**{f"{field_name}__in": ids}).values(field_name).annotate(n=Count("pk")):
+    for row in (
+        expiring.filter(**{f"{field_name}__in": ids}).values(field_name).annotate(n=Count("pk"))
+    ):
         out[row[field_name]]["certificates_expiring"] += row["n"]
 
 
@@ -920,7 +1116,14 @@ def _add_dossier_row(target, status, overdue, n) -> None:
 
 def _units_postprocess(rows: list[list], ctx: LayerContext, names: tuple[str, ...]) -> None:
     idx = {name: i + 2 for i, name in enumerate(names)}
-    units = [(row[0], row[idx["level"]], row[idx["valid_to"]] is None or row[idx["valid_to"]] >= ctx.today) for row in rows]
+    units = [
+        (
+            row[0],
+            row[idx["level"]],
+            row[idx["valid_to"]] is None or row[idx["valid_to"]] >= ctx.today,
+        )
+        for row in rows
+    ]
     counts = unit_aggregates(units, ctx)
     keys = PUBLIC_INDICATORS if ctx.public else tuple(INDICATORS)
     for row in rows:
@@ -934,9 +1137,11 @@ def _units_valid_on(qs, value, ctx):
 ADMIN_UNITS = Layer(
     id="admin-units",
     title=_("Administrative units with OCOP indicators"),
-    description=_("Provinces, districts (before July 2025) and communes, with counts of recognised products "
-                  "by star and group, expiring certificates and, for staff, dossiers by status. Units in force "
-                  "today unless `valid_on` or `datetime` says otherwise."),
+    description=_(
+        "Provinces, districts (before July 2025) and communes, with counts of recognised products "
+        "by star and group, expiring certificates and, for staff, dossiers by status. Units in force "
+        "today unless `valid_on` or `datetime` says otherwise."
+    ),
     geometry_type="MultiPolygon",
     model=AdminUnit,
     geometry="geom",
@@ -950,12 +1155,27 @@ ADMIN_UNITS = Layer(
         Prop("valid_to", "valid_to", "date", _("valid to")),
     ),
     params=(
-        Param("level", "string", _("province, district or commune."), lambda qs, v, ctx: qs.filter(level=v),
-              enum=tuple(Level.values)),
-        Param("parent", "string", _("Official code of the parent unit."),
-              lambda qs, v, ctx: qs.filter(parent__code=v)),
-        Param("valid_on", "date", _("Units in force on this date (default today; 2025-06-30 gives the units before the reform)."),
-              _units_valid_on),
+        Param(
+            "level",
+            "string",
+            _("province, district or commune."),
+            lambda qs, v, ctx: qs.filter(level=v),
+            enum=tuple(Level.values),
+        ),
+        Param(
+            "parent",
+            "string",
+            _("Official code of the parent unit."),
+            lambda qs, v, ctx: qs.filter(parent__code=v),
+        ),
+        Param(
+            "valid_on",
+            "date",
+            _(
+                "Units in force on this date (default today; 2025-06-30 gives the units before the reform)."
+            ),
+            _units_valid_on,
+        ),
     ),
     scoped=lambda ctx: AdminUnit.objects.filter(geom__isnull=False),
     public_rows=lambda ctx: AdminUnit.objects.filter(geom__isnull=False),
@@ -970,14 +1190,18 @@ def aggregate_prop_names(ctx: LayerContext) -> tuple[str, ...]:
     return PUBLIC_INDICATORS if ctx.public else tuple(INDICATORS)
 
 
-REGISTRY: dict[str, Layer] = {layer.id: layer for layer in (PRODUCERS, PRODUCTS, AREAS, DOSSIERS, CERTIFICATES, ADMIN_UNITS)}
+REGISTRY: dict[str, Layer] = {
+    layer.id: layer for layer in (PRODUCERS, PRODUCTS, AREAS, DOSSIERS, CERTIFICATES, ADMIN_UNITS)
+}
 
 
 def get_layer(layer_id: str) -> Layer:
     try:
         return REGISTRY[layer_id]
     except KeyError:
-        raise ApplicationError(ErrorCode.NOT_FOUND, _("No such layer: %(id)s.") % {"id": layer_id[:40]}) from None
+        raise ApplicationError(
+            ErrorCode.NOT_FOUND, _("No such layer: %(id)s.") % {"id": layer_id[:40]}
+        ) from None
 
 
 def layer_property_names(layer: Layer, ctx: LayerContext) -> list[str]:

@@ -32,7 +32,9 @@ class FeaturePage:
         return self.offset + self.number_returned < self.number_matched
 
 
-def parse_paging(params, *, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> tuple[int, int]:
+def parse_paging(
+    params, *, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT
+) -> tuple[int, int]:
     """`limit` and `offset` from the query string; a limit above the maximum is lowered to it
     (as OGC API - Features requires), anything unparsable (non-ASCII digits included) or an
     offset beyond `OCOP_MAX_OFFSET` is a 400 naming the parameter."""
@@ -55,7 +57,9 @@ def layer_page(layer: Layer, ctx: LayerContext, params, *, limit: int, offset: i
     return FeaturePage(rows=rows, number_matched=matched, offset=offset, limit=limit)
 
 
-def feature_collection_bytes(layer: Layer, page: FeaturePage, ctx: LayerContext, *, links=(), **members) -> bytes:
+def feature_collection_bytes(
+    layer: Layer, page: FeaturePage, ctx: LayerContext, *, links=(), **members
+) -> bytes:
     return orjson.dumps(
         {
             "type": "FeatureCollection",

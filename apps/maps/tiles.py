@@ -144,7 +144,10 @@ def property_rows(layer: Layer, qs, ctx: LayerContext) -> dict[str, dict[str, An
     """{id: {property: value}} for the rows of `qs`, read by `Layer.rows` (same property
     sources and post-processing) without the geometry, which stays in the database."""
     names = layer_property_names(layer, ctx)
-    return {str(row[0]): dict(zip(names, row[2:], strict=True)) for row in layer.rows(qs, ctx, geometry="none")}
+    return {
+        str(row[0]): dict(zip(names, row[2:], strict=True))
+        for row in layer.rows(qs, ctx, geometry="none")
+    }
 
 
 def _prop_expression(prop, ctx: LayerContext):
@@ -179,7 +182,9 @@ def render_tile(
         raise TilesUnavailable
     if layer.postprocess is not None:
         # The admin units' indicators are finished in Python: read the rows in the tile.
-        return _json_property_tile(layer, ctx, tile_queryset(layer, ctx, params, z, x, y).order_by(), z, x, y)
+        return _json_property_tile(
+            layer, ctx, tile_queryset(layer, ctx, params, z, x, y).order_by(), z, x, y
+        )
     kind = "cluster" if clusters_at(layer, z) else "features"
     inner_sql, inner_params = compiled_rows_sql(layer, ctx, params, kind)
     if kind == "cluster":
@@ -198,13 +203,20 @@ _sql_cache: OrderedDict = OrderedDict()
 _sql_cache_lock = threading.Lock()
 
 
-def compiled_rows_sql(layer: Layer, ctx: LayerContext, params: Mapping[str, str], kind: str) -> tuple[str, tuple]:
+def compiled_rows_sql(
+    layer: Layer, ctx: LayerContext, params: Mapping[str, str], kind: str
+) -> tuple[str, tuple]:
     """(sql, params) of the layer's filtered rows, without any tile restriction: for "features"
     `(pk, geometry, *visible properties)`, for "cluster" `(pk, [stars,] geometry)`."""
     names = {p.name for p in layer.visible_params(ctx)} | {"datetime"}
     user = ctx.user if not ctx.public else None
     key = (
-        layer.id, kind, ctx.public, ctx.today, getattr(user, "pk", None), getattr(user, "role", None),
+        layer.id,
+        kind,
+        ctx.public,
+        ctx.today,
+        getattr(user, "pk", None),
+        getattr(user, "role", None),
         tuple(sorted((k, params.get(k)) for k in names if params.get(k) not in (None, ""))),
     )
     now = time.monotonic()
@@ -234,7 +246,7 @@ def compiled_rows_sql(layer: Layer, ctx: LayerContext, params: Mapping[str, str]
 
 def _envelope_predicate(alias: str) -> str:
     """Rows whose geometry's box meets the tile plus its buffer (index-friendly `&&`)."""
-    return (f"{alias}._geom && ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => {BUFFER / EXTENT}), 4326)")
+    return f"{alias}._geom && ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => {BUFFER / EXTENT}), 4326)"
 
 
 def _execute(sql: str, params: list) -> bytes:
@@ -244,7 +256,9 @@ def _execute(sql: str, params: list) -> bytes:
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
-def _feature_tile(layer: Layer, ctx: LayerContext, inner_sql: str, inner_params, z: int, x: int, y: int) -> bytes:
+def _feature_tile(
+    layer: Layer, ctx: LayerContext, inner_sql: str, inner_params, z: int, x: int, y: int
+) -> bytes:
     """One statement: the registry's own row SQL (properties computed by the database), its
     columns renamed by position, restricted to the tile and wrapped in ST_AsMVTGeom/ST_AsMVT."""
     qn = connection.ops.quote_name
@@ -312,7 +326,9 @@ def _json_property_tile(layer: Layer, ctx: LayerContext, qs, z: int, x: int, y: 
     return _execute(sql, params)
 
 
-def _cluster_tile(layer: Layer, ctx: LayerContext, inner_sql: str, inner_params, z: int, x: int, y: int) -> bytes:
+def _cluster_tile(
+    layer: Layer, ctx: LayerContext, inner_sql: str, inner_params, z: int, x: int, y: int
+) -> bytes:
     xmin, ymin, xmax, ymax = tile_bounds(z, x, y)
     cell = (xmax - xmin) / CLUSTER_CELLS
     stars = has_stars(layer, ctx)

@@ -18,6 +18,8 @@ urlpatterns = [
     re_path(rf"^(?:/*)collections/{ID}/?$", views.collection, name="collection"),
     re_path(rf"^(?:/*)collections/{ID}/queryables/?$", views.queryables, name="queryables"),
     re_path(rf"^(?:/*)collections/{ID}/items/?$", views.items, name="items"),
-    re_path(rf"^(?:/*)collections/{ID}/items/(?P<feature_id>[^/]{{1,64}})/?$", views.item, name="item"),
+    re_path(
+        rf"^(?:/*)collections/{ID}/items/(?P<feature_id>[^/]{{1,64}})/?$", views.item, name="item"
+    ),
     re_path(r"^(?:/*)token/?$", views.TokenApi.as_view(), name="token"),
 ]

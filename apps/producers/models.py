@@ -13,7 +13,9 @@ class ProducerQuerySet(models.QuerySet):
         """Producers `user` may see: all for national roles; the province for provincial roles;
         the commune for commune officers; for producer accounts only the producers they are
         linked to. Anything else (anonymous, unknown role) sees nothing."""
-        return jurisdiction_filter(self, user, province="province", commune="commune", owner="users")
+        return jurisdiction_filter(
+            self, user, province="province", commune="commune", owner="users"
+        )
 
 
 class TimeStamped(models.Model):

@@ -14,9 +14,7 @@ urlpatterns = [
     # (never the sequential pk, which would let anyone walk every lot), and the fallback
     # identifier of lots of products without a GTIN (the EPCIS class URI, see
     # apps.traceability.epcis).
-    re_path(
-        rf"^lots/(?P<public_id>{PUBLIC_ID_REGEX})/$", views.public_lot, name="public-lot"
-    ),
+    re_path(rf"^lots/(?P<public_id>{PUBLIC_ID_REGEX})/$", views.public_lot, name="public-lot"),
     re_path(
         rf"^lots/(?P<public_id>{PUBLIC_ID_REGEX})/image$",
         views.public_lot_image,

@@ -69,7 +69,11 @@ def test_password_change(client, make_user):
     client.force_login(user)
     response = client.post(
         "/accounts/password/change/",
-        {"old_password": PASSWORD, "new_password1": "Mới-rất-dài-2026", "new_password2": "Mới-rất-dài-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mới-rất-dài-2026",
+            "new_password2": "Mới-rất-dài-2026",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -240,8 +240,14 @@ class Chain:
             self._councils[level] = (council, members)
         return self._councils[level]
 
-    def result(self, dossier_id: int, star: int | None, level: str = "province", feedback: str = "",
-               choices: dict[str, int] | None = None):
+    def result(
+        self,
+        dossier_id: int,
+        star: int | None,
+        level: str = "province",
+        feedback: str = "",
+        choices: dict[str, int] | None = None,
+    ):
         """The council's result on the dossier: every member scores `star` (or the `choices`)."""
         council, members = self.council(level)
         assigner = self.people["ministry" if level == "central" else "province"]
@@ -249,7 +255,8 @@ class Chain:
             assignment = assignment_create(council=council, dossier_id=dossier_id, actor=assigner)
             for member in members:
                 scorecard_save(
-                    assignment_id=assignment.pk, member=member,
+                    assignment_id=assignment.pk,
+                    member=member,
                     choices=dict(choices) if choices else dict(choices_for(star)),
                 )
                 scorecard_submit(assignment_id=assignment.pk, member=member)

@@ -56,7 +56,11 @@ def test_concurrent_decisions_take_distinct_serials(boundaries, chain, people):
     assert errors == []
     assert RecognitionDecision.objects.count() == 3
     codes = sorted(Certificate.objects.values_list("product_code", flat=True))
-    assert codes == [f"86-28777-001-{ROUND_YEAR}", f"86-28777-002-{ROUND_YEAR}", f"86-28777-003-{ROUND_YEAR}"]
+    assert codes == [
+        f"86-28777-001-{ROUND_YEAR}",
+        f"86-28777-002-{ROUND_YEAR}",
+        f"86-28777-003-{ROUND_YEAR}",
+    ]
     assert sorted(
         Certificate.objects.filter(decision__level="province").values_list("number", flat=True)
     ) == ["1/GCN-UBND", "2/GCN-UBND"]

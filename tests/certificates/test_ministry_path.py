@@ -48,7 +48,12 @@ def ninety_without_a_five_star_minimum(sheet_number: int = 7) -> dict[str, int]:
                 result = engine.rank(spec, [engine.Scorecard(choices=trial)], engine.CouncilRules())
             except engine.InvalidScorecard:
                 continue
-            if not result.missing and result.total >= 90 and result.star == 4 and not result.rejected:
+            if (
+                not result.missing
+                and result.total >= 90
+                and result.star == 4
+                and not result.rejected
+            ):
                 return trial
     raise AssertionError(f"sheet {sheet_number} has no such choice")
 
@@ -56,8 +61,11 @@ def ninety_without_a_five_star_minimum(sheet_number: int = 7) -> dict[str, int]:
 def test_the_engine_proposes_ninety_points_whatever_the_star():
     sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=7)
     spec = sheet_spec(sheet=sheet)
-    result = engine.rank(spec, [engine.Scorecard(choices=ninety_without_a_five_star_minimum())],
-                         engine.CouncilRules())
+    result = engine.rank(
+        spec,
+        [engine.Scorecard(choices=ninety_without_a_five_star_minimum())],
+        engine.CouncilRules(),
+    )
     assert result.total >= Decimal("90") and result.star == 4 and result.propose_to_ministry
 
 
@@ -65,38 +73,53 @@ def test_a_rejected_result_of_ninety_is_not_proposed():
     sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=7)
     spec = sheet_spec(sheet=sheet)
     best = dict(full_choices(7))
-    result = engine.rank(spec, [engine.Scorecard(choices=best, knockouts=(engine.DOSSIER_KNOCKOUT,))],
-                         engine.CouncilRules())
+    result = engine.rank(
+        spec,
+        [engine.Scorecard(choices=best, knockouts=(engine.DOSSIER_KNOCKOUT,))],
+        engine.CouncilRules(),
+    )
     assert result.total == 100 and result.rejected and not result.propose_to_ministry
 
 
 def test_ninety_points_with_a_missed_five_star_minimum_goes_to_the_ministry(chain, decide, people):
     """The province does not recognise it at 4★ itself: it is proposed for 5★."""
     product = chain.product("Mật hoa dừa DEMO", "28777")
-    result = chain.result(chain.accepted_dossier(product, "28777"), None,
-                          choices=ninety_without_a_five_star_minimum())
+    result = chain.result(
+        chain.accepted_dossier(product, "28777"), None, choices=ninety_without_a_five_star_minimum()
+    )
     assert result.star == 4 and result.total >= 90 and result.propose_to_ministry
     with pytest.raises(ApplicationError) as refused:
         decide([result.pk])
     assert refused.value.extra["key"] == "result_ids" and "90" in refused.value.message
     ministry_propose(result_id=result.pk, actor=people["leader"])
-    assert Dossier.objects.get(pk=result.assignment.dossier_id).status == DossierStatus.PROPOSED_CENTRAL
+    assert (
+        Dossier.objects.get(pk=result.assignment.dossier_id).status
+        == DossierStatus.PROPOSED_CENTRAL
+    )
 
 
 def _second_provincial_council(chain, people, make_user, unit) -> tuple[Council, list]:
     first, _members = chain.council("province")
-    council = Council.objects.create(name="Hội đồng đánh giá lại (thử)", round=first.round,
-                                     criteria_set=first.criteria_set, regime_code=first.regime_code,
-                                     created_by=people["province"])
+    council = Council.objects.create(
+        name="Hội đồng đánh giá lại (thử)",
+        round=first.round,
+        criteria_set=first.criteria_set,
+        regime_code=first.regime_code,
+        created_by=people["province"],
+    )
     members = []
     for i in range(3):
         user = make_user(Role.COUNCIL_MEMBER, [unit("86", "province")], username=f"lai-hd{i}")
-        CouncilMember.objects.create(council=council, user=user, role="chair" if i == 0 else "member")
+        CouncilMember.objects.create(
+            council=council, user=user, role="chair" if i == 0 else "member"
+        )
         members.append(user)
     return council, members
 
 
-def test_below_ninety_at_central_level_the_province_may_evaluate_again(chain, decide, people, make_user, unit):
+def test_below_ninety_at_central_level_the_province_may_evaluate_again(
+    chain, decide, people, make_user, unit
+):
     provincial = chain.evaluated(5)
     dossier_id = provincial.assignment.dossier_id
     ministry_propose(result_id=provincial.pk, actor=people["leader"])
@@ -128,7 +151,9 @@ def test_below_ninety_at_central_level_the_province_may_evaluate_again(chain, de
     assert cert.stars == 3 and cert.result == result
 
 
-def test_a_central_five_star_result_is_not_taken_back_by_the_province(chain, people, make_user, unit):
+def test_a_central_five_star_result_is_not_taken_back_by_the_province(
+    chain, people, make_user, unit
+):
     provincial = chain.evaluated(5)
     dossier_id = provincial.assignment.dossier_id
     ministry_propose(result_id=provincial.pk, actor=people["leader"])

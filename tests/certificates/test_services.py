@@ -53,7 +53,11 @@ def test_product_codes_count_per_commune_across_decisions(chain, decide):
         "product_code"
     )
     codes = [one.product_code, *(c.product_code for c in two)]
-    assert codes == [f"86-28777-001-{ROUND_YEAR}", f"86-28756-001-{ROUND_YEAR}", f"86-28777-002-{ROUND_YEAR}"]
+    assert codes == [
+        f"86-28777-001-{ROUND_YEAR}",
+        f"86-28756-001-{ROUND_YEAR}",
+        f"86-28777-002-{ROUND_YEAR}",
+    ]
     # certificate numbers count per issuer and year, in commune-code order within a decision
     assert [c.number for c in (one, *two)] == ["1/GCN-UBND", "2/GCN-UBND", "3/GCN-UBND"]
     # The database refuses a duplicate code whatever the service does.

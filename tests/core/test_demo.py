@@ -19,9 +19,13 @@ def test_seed_demo_covers_every_status_and_group_and_reruns_cleanly(tmp_path, mo
     assert producers.count() == 6 and all(p.name.startswith("DEMO") for p in producers)
     assert {p.province.code for p in producers} == {"86"}
     assert all(p.commune.geom.contains(p.location) for p in producers)
-    groups = {p.classification_code.split(".")[0] for p in Product.objects.filter(producer__in=producers)}
+    groups = {
+        p.classification_code.split(".")[0] for p in Product.objects.filter(producer__in=producers)
+    }
     assert groups == {"I", "II", "III", "IV", "V", "VI"}
-    assert set(Dossier.objects.filter(is_demo=True).values_list("status", flat=True)) == set(DossierStatus.values)
+    assert set(Dossier.objects.filter(is_demo=True).values_list("status", flat=True)) == set(
+        DossierStatus.values
+    )
 
     counts = (Producer.objects.count(), Product.objects.count(), Dossier.objects.count())
     call_command("seed_demo")

@@ -31,7 +31,11 @@ def _import_production(**env):
     clean.update(env, DJANGO_SETTINGS_MODULE="ocop_gis.settings.production")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -49,7 +53,8 @@ def test_production_refuses_a_missing_secret():
 
 def test_production_starts_with_a_secret():
     result = _import_production(
-        SECRET_KEY="a-real-secret-" + "x" * 40, ALLOWED_HOSTS="ocop.example.gov.vn",
+        SECRET_KEY="a-real-secret-" + "x" * 40,
+        ALLOWED_HOSTS="ocop.example.gov.vn",
         EMAIL_HOST="smtp.example.gov.vn",
     )
     assert result.returncode == 0, result.stderr

@@ -43,7 +43,10 @@ def test_list_endpoints_make_a_constant_number_of_queries(chain, decide, people,
     # would otherwise depend on which test of the worker ran first; then measured.
     _counts(people[role])
     small = _counts(people[role])
-    decide([chain.evaluated(3, name="Hai").pk, chain.evaluated(4, name="Ba").pk], decision_number="2/QĐ-UBND")
+    decide(
+        [chain.evaluated(3, name="Hai").pk, chain.evaluated(4, name="Ba").pk],
+        decision_number="2/QĐ-UBND",
+    )
     for i in range(2):
         chain.accepted_dossier(chain.product(f"Thêm {i}"))
     assert _counts(people[role]) == small

@@ -55,7 +55,7 @@ def test_no_served_file_loads_anything_from_the_internet():
         text = file.read_text(encoding="utf-8", errors="replace")
         for pattern in REMOTE_LOADS:
             for match in pattern.finditer(text):
-                found.append(f"{name}: {text[match.start():match.start() + 80]!r}")
+                found.append(f"{name}: {text[match.start() : match.start() + 80]!r}")
     assert found == []
 
 

@@ -224,9 +224,7 @@ def test_a_majority_knockout_rejects_and_a_missing_quorum_withholds_the_star(api
     assert no_quorum["star"] is None and no_quorum["band_star"] == 5
 
 
-def test_sheets_with_values_above_their_maximum_cannot_be_scored_without_errata(
-    api, data_copy
-):
+def test_sheets_with_values_above_their_maximum_cannot_be_scored_without_errata(api, data_copy):
     # the set loaded without its errata file: the printed 13 and 11 exceed their maxima
     criteria_load(paths=[data_copy(errata=False)])
     for number, key in ((4, "7"), (11, "6.1.1")):

@@ -40,31 +40,39 @@ def crit(code, part, points, markers=None, knockout=False, applies_when=None, ma
         for i, p in enumerate(points, start=1)
     )
     mp = D(str(max_points)) if max_points is not None else max(o.points for o in options)
-    return CriterionSpec(code=code, part=part, max_points=mp, options=options,
-                         knockout=knockout, applies_when=applies_when)
+    return CriterionSpec(
+        code=code,
+        part=part,
+        max_points=mp,
+        options=options,
+        knockout=knockout,
+        applies_when=applies_when,
+    )
 
 
 def seven_sheet() -> SheetSpec:
     """A 100-point subset modelled on sheet 7 (A 40 / B 25 / C 35)."""
-    return SheetSpec(number=7, criteria=(
-        # part A: 3 + 5 + 4 + 3 + 10 + 15 = 40
-        crit("1.1", "A", [1, 2, 3], {1: 3, 2: 4}),
-        crit("1.2", "A", [0, 2, 3, 5], {2: 3, 4: 5}),
-        crit("1.3", "A", [0, 2, 4]),
-        crit("1.5", "A", [0, 1, 2, 3], {3: 4, 4: 5}),
-        crit("2.1", "A", [0, 2, 5, 8, 10]),
-        crit("2.2", "A", [0, 5, 10, 15]),
-        # part B: 10 + 10 + 2 + 3 = 25
-        crit("3.1", "B", [0, 3, 6, 10], {2: 3}),
-        crit("3.2", "B", [0, 5, 10]),
-        crit("5.1", "B", [0, 1, 2]),  # option 1: "Không có câu chuyện sản phẩm"
-        crit("5.2", "B", [1, 2, 3], {2: 4},
-             applies_when=Applicability("5.1", 2, STORY_TEXT)),
-        # part C: 5 + 10 + 20 = 35
-        crit("6.1", "C", [0, 3, 5], {2: 3}, knockout=True),
-        crit("6.2", "C", [0, 5, 10]),
-        crit("7", "C", [0, 5, 10, 15, 20], {4: 5}),
-    ))
+    return SheetSpec(
+        number=7,
+        criteria=(
+            # part A: 3 + 5 + 4 + 3 + 10 + 15 = 40
+            crit("1.1", "A", [1, 2, 3], {1: 3, 2: 4}),
+            crit("1.2", "A", [0, 2, 3, 5], {2: 3, 4: 5}),
+            crit("1.3", "A", [0, 2, 4]),
+            crit("1.5", "A", [0, 1, 2, 3], {3: 4, 4: 5}),
+            crit("2.1", "A", [0, 2, 5, 8, 10]),
+            crit("2.2", "A", [0, 5, 10, 15]),
+            # part B: 10 + 10 + 2 + 3 = 25
+            crit("3.1", "B", [0, 3, 6, 10], {2: 3}),
+            crit("3.2", "B", [0, 5, 10]),
+            crit("5.1", "B", [0, 1, 2]),  # option 1: "Không có câu chuyện sản phẩm"
+            crit("5.2", "B", [1, 2, 3], {2: 4}, applies_when=Applicability("5.1", 2, STORY_TEXT)),
+            # part C: 5 + 10 + 20 = 35
+            crit("6.1", "C", [0, 3, 5], {2: 3}, knockout=True),
+            crit("6.2", "C", [0, 5, 10]),
+            crit("7", "C", [0, 5, 10, 15, 20], {4: 5}),
+        ),
+    )
 
 
 SHEET = seven_sheet()
@@ -84,11 +92,14 @@ def rounding_sheet() -> SheetSpec:
 
     total = A1 + 25 + 15 = A1 + 40.
     """
-    return SheetSpec(number=99, criteria=(
-        crit("A1", "A", [0, "26.34", "26.345", "26.35", "29.99", 30, 40]),
-        crit("B1", "B", [0, 25]),
-        crit("C1", "C", [0, 15, 35]),
-    ))
+    return SheetSpec(
+        number=99,
+        criteria=(
+            crit("A1", "A", [0, "26.34", "26.345", "26.35", "29.99", 30, 40]),
+            crit("B1", "B", [0, 25]),
+            crit("C1", "C", [0, 15, 35]),
+        ),
+    )
 
 
 def rcard(a1_points: str, member=None) -> Scorecard:
@@ -124,10 +135,23 @@ def test_test_sheet_is_100_points():
 # --------------------------------------------------------------------------- bands
 
 
-@pytest.mark.parametrize("total, star", [
-    ("0", 1), ("29.99", 1), ("30", 2), ("30.00", 2), ("49.99", 2), ("50", 3),
-    ("69.99", 3), ("70", 4), ("89.99", 4), ("90", 5), ("90.00", 5), ("100", 5),
-])
+@pytest.mark.parametrize(
+    "total, star",
+    [
+        ("0", 1),
+        ("29.99", 1),
+        ("30", 2),
+        ("30.00", 2),
+        ("49.99", 2),
+        ("50", 3),
+        ("69.99", 3),
+        ("70", 4),
+        ("89.99", 4),
+        ("90", 5),
+        ("90.00", 5),
+        ("100", 5),
+    ],
+)
 def test_band_star_edges(total, star):
     assert band_star(D(total)) == star
 
@@ -141,16 +165,19 @@ def test_band_star_rejects_out_of_range(bad):
 LOW = {"2.2": 1, "2.1": 1, "3.2": 1, "6.2": 1, "1.3": 1}  # -49, no markers involved
 
 
-@pytest.mark.parametrize("changes, total, star, level", [
-    ({"2.1": 1}, "90.00", 5, 5),                                 # 90 -> 5*
-    ({"2.1": 1, "5.1": 2}, "89.00", 4, 5),                       # 89 -> 4*
-    ({"2.2": 1, "2.1": 1, "3.2": 2}, "70.00", 4, 5),             # 70 -> 4*
-    ({"2.2": 1, "2.1": 1, "3.2": 2, "5.1": 2}, "69.00", 3, 5),   # 69 -> 3*
-    ({**LOW, "6.1": 2, "1.1": 2}, "48.00", 2, 5),                # 48 -> 2*
-    ({**LOW, "5.1": 2, "5.2": 2, "1.1": 2, "6.1": 2}, "46.00", 2, 5),
-    ({**LOW, "5.1": 1, "3.1": 1, "6.1": 1, "1.1": 2}, "30.00", 2, 2),  # 30 -> 2*
-    ({**LOW, "5.1": 1, "3.1": 1, "6.1": 1, "1.1": 1}, "29.00", 1, 2),  # 29 -> 1*
-])
+@pytest.mark.parametrize(
+    "changes, total, star, level",
+    [
+        ({"2.1": 1}, "90.00", 5, 5),  # 90 -> 5*
+        ({"2.1": 1, "5.1": 2}, "89.00", 4, 5),  # 89 -> 4*
+        ({"2.2": 1, "2.1": 1, "3.2": 2}, "70.00", 4, 5),  # 70 -> 4*
+        ({"2.2": 1, "2.1": 1, "3.2": 2, "5.1": 2}, "69.00", 3, 5),  # 69 -> 3*
+        ({**LOW, "6.1": 2, "1.1": 2}, "48.00", 2, 5),  # 48 -> 2*
+        ({**LOW, "5.1": 2, "5.2": 2, "1.1": 2, "6.1": 2}, "46.00", 2, 5),
+        ({**LOW, "5.1": 1, "3.1": 1, "6.1": 1, "1.1": 2}, "30.00", 2, 2),  # 30 -> 2*
+        ({**LOW, "5.1": 1, "3.1": 1, "6.1": 1, "1.1": 1}, "29.00", 1, 2),  # 29 -> 1*
+    ],
+)
 def test_band_through_rank(changes, total, star, level):
     drop = ["5.2"] if changes.get("5.1") == 1 else []
     r = rank(SHEET, [card(changes, drop=drop)])
@@ -158,7 +185,9 @@ def test_band_through_rank(changes, total, star, level):
     assert r.min_star_met == level
     assert r.band_star == star and r.star == min(star, level)
     assert r.certificate_eligible is (r.star >= 3)
-    assert r.propose_to_ministry is (r.total >= 90)  # Đ7.3.e: "đạt từ 90 trở lên", whatever the star
+    assert r.propose_to_ministry is (
+        r.total >= 90
+    )  # Đ7.3.e: "đạt từ 90 trở lên", whatever the star
 
 
 # --------------------------------------------------------------------------- minimums
@@ -179,25 +208,36 @@ def test_gate_three_star_failure_caps_at_two_and_is_cumulative():
     assert r.min_star_met == 2 and r.star == 2
     # the 3* marker still binds at 4* and 5*; ordered by star then printed order
     assert r.unmet_minimums == (
-        UnmetMinimum("1.2", 3), UnmetMinimum("1.2", 4), UnmetMinimum("1.2", 5))
+        UnmetMinimum("1.2", 3),
+        UnmetMinimum("1.2", 4),
+        UnmetMinimum("1.2", 5),
+    )
     assert not r.certificate_eligible
 
 
 def test_unmet_minimums_ordered_by_star_then_printed_order():
     r = rank(SHEET, [card({"7": 3, "1.5": 2, "1.1": 1})])
     assert r.unmet_minimums == (
-        UnmetMinimum("1.1", 4), UnmetMinimum("1.5", 4),
-        UnmetMinimum("1.1", 5), UnmetMinimum("1.5", 5), UnmetMinimum("7", 5))
+        UnmetMinimum("1.1", 4),
+        UnmetMinimum("1.5", 4),
+        UnmetMinimum("1.1", 5),
+        UnmetMinimum("1.5", 5),
+        UnmetMinimum("7", 5),
+    )
     assert r.min_star_met == 3
     assert r.members[0].unmet_minimums == r.unmet_minimums
 
 
 def test_minimum_compares_points_not_option_numbers():
-    sheet = SheetSpec(number=1, criteria=(
-        # options 2 and 3 carry the same points; the marker is on option 3
-        crit("X", "A", [0, 5, 5, 8], {3: 4}),
-        crit("Y", "B", [0, 25]), crit("Z", "C", [0, 35]),
-    ))
+    sheet = SheetSpec(
+        number=1,
+        criteria=(
+            # options 2 and 3 carry the same points; the marker is on option 3
+            crit("X", "A", [0, 5, 5, 8], {3: 4}),
+            crit("Y", "B", [0, 25]),
+            crit("Z", "C", [0, 35]),
+        ),
+    )
     r = rank(sheet, [Scorecard({"X": 2, "Y": 2, "Z": 2})])
     assert r.min_star_met == 5  # option 2 has the marked option's points
     assert r.total == D("65.00") and r.star == 3
@@ -254,12 +294,18 @@ def test_council_knockout_majority_and_any():
     assert not r.rejected and r.rejected_by == () and r.star == 5
     r = rank(SHEET, one, CouncilRules(knockout_rule="any"))
     assert r.rejected and r.rejected_by == ("6.1",) and r.star is None
-    two = [card(knockouts=["6.1"], member="a"), card(knockouts=["6.1"], member="b"),
-           card(member="c")]
+    two = [
+        card(knockouts=["6.1"], member="a"),
+        card(knockouts=["6.1"], member="b"),
+        card(member="c"),
+    ]
     assert rank(SHEET, two).rejected_by == ("6.1",)
     # different keys do not add up
-    split = [card(knockouts=["6.1"], member="a"), card(knockouts=[DOSSIER_KNOCKOUT], member="b"),
-             card(member="c")]
+    split = [
+        card(knockouts=["6.1"], member="a"),
+        card(knockouts=[DOSSIER_KNOCKOUT], member="b"),
+        card(member="c"),
+    ]
     assert not rank(SHEET, split).rejected
     # 1 of 2 is not a majority
     half = [card(knockouts=[DOSSIER_KNOCKOUT], member="a"), card(member="b")]
@@ -267,11 +313,15 @@ def test_council_knockout_majority_and_any():
 
 
 def test_knockout_on_non_applicable_criterion_is_accepted():
-    sheet = SheetSpec(number=1, criteria=(
-        crit("S", "A", [0, 10]),
-        crit("K", "A", [0, 30], knockout=True, applies_when=Applicability("S", 2, "")),
-        crit("Y", "B", [0, 25]), crit("Z", "C", [0, 35]),
-    ))
+    sheet = SheetSpec(
+        number=1,
+        criteria=(
+            crit("S", "A", [0, 10]),
+            crit("K", "A", [0, 30], knockout=True, applies_when=Applicability("S", 2, "")),
+            crit("Y", "B", [0, 25]),
+            crit("Z", "C", [0, 35]),
+        ),
+    )
     r = rank(sheet, [Scorecard({"S": 1, "Y": 2, "Z": 2}, knockouts=("K",))])
     assert r.rejected and r.missing == ()
 
@@ -279,12 +329,20 @@ def test_knockout_on_non_applicable_criterion_is_accepted():
 def test_choosing_a_rejecting_option_is_a_knockout_without_declaring_it():
     # sheet 19 criterion 6: "Không đánh giá các bước tiếp theo nếu không có Phiếu công bố…"
     declaration = CriterionSpec(
-        code="6", part="C", max_points=D(5),
+        code="6",
+        part="C",
+        max_points=D(5),
         options=(OptionSpec(1, D(0), rejects=True), OptionSpec(2, D(5))),
     )
-    sheet = SheetSpec(number=19, criteria=(
-        crit("A1", "A", [0, 40]), crit("B1", "B", [0, 25]), declaration, crit("C1", "C", [0, 30]),
-    ))
+    sheet = SheetSpec(
+        number=19,
+        criteria=(
+            crit("A1", "A", [0, 40]),
+            crit("B1", "B", [0, 25]),
+            declaration,
+            crit("C1", "C", [0, 30]),
+        ),
+    )
     best = {"A1": 2, "B1": 2, "6": 2, "C1": 2}
     assert rank(sheet, [Scorecard(best)]).star == 5
     r = rank(sheet, [Scorecard({**best, "6": 1})])
@@ -295,20 +353,31 @@ def test_choosing_a_rejecting_option_is_a_knockout_without_declaring_it():
         rank(sheet, [Scorecard(best, knockouts=("6",))])
     assert error.value.code == "unknown_knockout"
     # the council weighs an automatic knock-out like a declared one (majority by default)
-    council = [Scorecard({**best, "6": 1}, member="a"), Scorecard(best, member="b"),
-               Scorecard(best, member="c")]
+    council = [
+        Scorecard({**best, "6": 1}, member="a"),
+        Scorecard(best, member="b"),
+        Scorecard(best, member="c"),
+    ]
     assert not rank(sheet, council).rejected
     assert rank(sheet, council, CouncilRules(knockout_rule="any")).rejected_by == ("6",)
 
 
 def test_a_rejecting_option_of_a_criterion_that_does_not_apply_cannot_reject():
-    sheet = SheetSpec(number=1, criteria=(
-        crit("S", "A", [0, 10]),
-        CriterionSpec(code="K", part="A", max_points=D(30),
-                      options=(OptionSpec(1, D(0), rejects=True), OptionSpec(2, D(30))),
-                      applies_when=Applicability("S", 2, "")),
-        crit("Y", "B", [0, 25]), crit("Z", "C", [0, 35]),
-    ))
+    sheet = SheetSpec(
+        number=1,
+        criteria=(
+            crit("S", "A", [0, 10]),
+            CriterionSpec(
+                code="K",
+                part="A",
+                max_points=D(30),
+                options=(OptionSpec(1, D(0), rejects=True), OptionSpec(2, D(30))),
+                applies_when=Applicability("S", 2, ""),
+            ),
+            crit("Y", "B", [0, 25]),
+            crit("Z", "C", [0, 35]),
+        ),
+    )
     r = rank(sheet, [Scorecard({"S": 1, "Y": 2, "Z": 2})])
     assert not r.rejected and r.missing == ()
 
@@ -335,15 +404,28 @@ def test_spread_does_not_change_star():
     assert r.spread_exceeded
 
 
-@pytest.mark.parametrize("size, quorum, required", [
-    (7, D("0.75"), 6), (4, D("0.75"), 3), (8, D("0.75"), 6), (5, D("0.5"), 3), (3, D(1), 3),
-])
+@pytest.mark.parametrize(
+    "size, quorum, required",
+    [
+        (7, D("0.75"), 6),
+        (4, D("0.75"), 3),
+        (8, D("0.75"), 6),
+        (5, D("0.5"), 3),
+        (3, D(1), 3),
+    ],
+)
 def test_quorum_required(size, quorum, required):
-    r = rank(SHEET, [card(member=str(i)) for i in range(required)],
-             CouncilRules(council_size=size, quorum=quorum))
+    r = rank(
+        SHEET,
+        [card(member=str(i)) for i in range(required)],
+        CouncilRules(council_size=size, quorum=quorum),
+    )
     assert r.quorum_required == required and r.quorum_met and r.star == 5
-    r = rank(SHEET, [card(member=str(i)) for i in range(required - 1)],
-             CouncilRules(council_size=size, quorum=quorum))
+    r = rank(
+        SHEET,
+        [card(member=str(i)) for i in range(required - 1)],
+        CouncilRules(council_size=size, quorum=quorum),
+    )
     assert r.quorum_required == required and not r.quorum_met and r.star is None
     assert r.total == D("100.00")  # still reported
     assert not r.certificate_eligible and not r.propose_to_ministry
@@ -366,8 +448,9 @@ def test_incomplete_scorecard_has_no_star_and_names_missing():
 
 
 def test_missing_is_union_in_printed_order():
-    r = rank(SHEET, [card(drop=["7"], member="a"), card(drop=["1.1"], member="b"),
-                     card(member="c")])
+    r = rank(
+        SHEET, [card(drop=["7"], member="a"), card(drop=["1.1"], member="b"), card(member="c")]
+    )
     assert r.missing == ("1.1", "7") and r.star is None
 
 
@@ -396,19 +479,26 @@ def test_applicable_story_criterion_minimum_binds():
 
 
 def test_non_applicable_member_counts_as_meeting_in_council():
-    cards = [card({"5.1": 1}, drop=["5.2"], member="a"), card({"5.2": 1}, member="b"),
-             card(member="c")]
+    cards = [
+        card({"5.1": 1}, drop=["5.2"], member="a"),
+        card({"5.2": 1}, member="b"),
+        card(member="c"),
+    ]
     r = rank(SHEET, cards)
     assert r.min_star_met == 5
 
 
 def test_chained_non_applicability():
-    sheet = SheetSpec(number=1, criteria=(
-        crit("S", "A", [0, 10]),
-        crit("T", "A", [0, 10], applies_when=Applicability("S", 2, "")),
-        crit("U", "A", [0, 20], applies_when=Applicability("T", 2, "")),
-        crit("Y", "B", [0, 25]), crit("Z", "C", [0, 35]),
-    ))
+    sheet = SheetSpec(
+        number=1,
+        criteria=(
+            crit("S", "A", [0, 10]),
+            crit("T", "A", [0, 10], applies_when=Applicability("S", 2, "")),
+            crit("U", "A", [0, 20], applies_when=Applicability("T", 2, "")),
+            crit("Y", "B", [0, 25]),
+            crit("Z", "C", [0, 35]),
+        ),
+    )
     r = rank(sheet, [Scorecard({"S": 1, "Y": 2, "Z": 2})])
     assert r.missing == () and r.total == D(60)
     r = rank(sheet, [Scorecard({"S": 2, "Y": 2, "Z": 2})])
@@ -459,16 +549,19 @@ def test_no_scorecards():
     assert e.code == "no_scorecards" and e.member is None
 
 
-@pytest.mark.parametrize("rules, key", [
-    (CouncilRules(minimum_rule="unanimous"), "minimum_rule"),
-    (CouncilRules(knockout_rule="all"), "knockout_rule"),
-    (CouncilRules(council_size=0), "council_size"),
-    (CouncilRules(council_size=True), "council_size"),
-    (CouncilRules(quorum=D(0)), "quorum"),
-    (CouncilRules(quorum=D("1.5")), "quorum"),
-    (CouncilRules(spread_threshold=D(-1)), "spread_threshold"),
-    (CouncilRules(ministry_threshold=D(101)), "ministry_threshold"),
-])
+@pytest.mark.parametrize(
+    "rules, key",
+    [
+        (CouncilRules(minimum_rule="unanimous"), "minimum_rule"),
+        (CouncilRules(knockout_rule="all"), "knockout_rule"),
+        (CouncilRules(council_size=0), "council_size"),
+        (CouncilRules(council_size=True), "council_size"),
+        (CouncilRules(quorum=D(0)), "quorum"),
+        (CouncilRules(quorum=D("1.5")), "quorum"),
+        (CouncilRules(spread_threshold=D(-1)), "spread_threshold"),
+        (CouncilRules(ministry_threshold=D(101)), "ministry_threshold"),
+    ],
+)
 def test_bad_rule(rules, key):
     e = _raises(SHEET, [card()], rules)
     assert (e.code, e.key, e.member) == ("bad_rule", key, None)
@@ -481,21 +574,34 @@ def test_invalid_scorecard_is_value_error_and_picklable():
     assert (e2.code, e2.key, e2.member, str(e2)) == (e.code, e.key, e.member, str(e))
 
 
-@pytest.mark.parametrize("criteria, code", [
-    ((crit("X", "A", [0, 1]), crit("X", "B", [0, 1])), "duplicate_code"),
-    ((crit("X", "D", [0, 1]),), "bad_part"),
-    ((CriterionSpec("X", "A", D(1), ()),), "bad_options"),
-    ((CriterionSpec("X", "A", D(1), (OptionSpec(2, D(1), None),)),), "bad_options"),
-    ((crit("X", "A", [0, 5], max_points=4),), "bad_points"),
-    ((crit("X", "A", [-1, 5]),), "bad_points"),
-    ((crit("X", "A", [0, 5], {2: 2}),), "bad_marker"),
-    ((crit("X", "A", [0, 30]), crit("Y", "A", [0, 11])), "part_over_max"),
-    ((crit("X", "A", [0, 5], applies_when=Applicability("Q", 1, "")),), "bad_applicability"),
-    ((crit("X", "A", [0, 5]), crit("Y", "A", [0, 5], applies_when=Applicability("X", 3, ""))),
-     "bad_applicability"),
-    ((crit("X", "A", [0, 5], applies_when=Applicability("Y", 1, "")),
-      crit("Y", "A", [0, 5], applies_when=Applicability("X", 1, ""))), "bad_applicability"),
-])
+@pytest.mark.parametrize(
+    "criteria, code",
+    [
+        ((crit("X", "A", [0, 1]), crit("X", "B", [0, 1])), "duplicate_code"),
+        ((crit("X", "D", [0, 1]),), "bad_part"),
+        ((CriterionSpec("X", "A", D(1), ()),), "bad_options"),
+        ((CriterionSpec("X", "A", D(1), (OptionSpec(2, D(1), None),)),), "bad_options"),
+        ((crit("X", "A", [0, 5], max_points=4),), "bad_points"),
+        ((crit("X", "A", [-1, 5]),), "bad_points"),
+        ((crit("X", "A", [0, 5], {2: 2}),), "bad_marker"),
+        ((crit("X", "A", [0, 30]), crit("Y", "A", [0, 11])), "part_over_max"),
+        ((crit("X", "A", [0, 5], applies_when=Applicability("Q", 1, "")),), "bad_applicability"),
+        (
+            (
+                crit("X", "A", [0, 5]),
+                crit("Y", "A", [0, 5], applies_when=Applicability("X", 3, "")),
+            ),
+            "bad_applicability",
+        ),
+        (
+            (
+                crit("X", "A", [0, 5], applies_when=Applicability("Y", 1, "")),
+                crit("Y", "A", [0, 5], applies_when=Applicability("X", 1, "")),
+            ),
+            "bad_applicability",
+        ),
+    ],
+)
 def test_invalid_sheet(criteria, code):
     with pytest.raises(InvalidSheet) as e:
         rank(SheetSpec(1, criteria), [Scorecard({})])
@@ -536,8 +642,12 @@ def test_band_uses_rounded_mean():
 
 
 def test_member_order_does_not_matter():
-    cards = [card({"1.5": 3}, member="b"), card(member="a"), card({"2.2": 1}, member="c"),
-             card({"6.2": 2}, knockouts=["6.1"])]
+    cards = [
+        card({"1.5": 3}, member="b"),
+        card(member="a"),
+        card({"2.2": 1}, member="c"),
+        card({"6.2": 2}, knockouts=["6.1"]),
+    ]
     r1 = rank(SHEET, cards)
     r2 = rank(SHEET, list(reversed(cards)))
     assert r1 == r2

@@ -26,8 +26,11 @@ from apps.criteria.engine import (
 )
 from tests.criteria.test_engine import seven_sheet
 
-SETTINGS = settings(max_examples=200, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 SEVEN = seven_sheet()
 
@@ -43,8 +46,10 @@ def applicability(sheet: SheetSpec, choices) -> dict[str, bool]:
         if code not in memo:
             aw = by_code[code].applies_when
             memo[code] = aw is None or (
-                applies(aw.criterion) and aw.criterion in choices
-                and choices[aw.criterion] >= aw.min_option)
+                applies(aw.criterion)
+                and aw.criterion in choices
+                and choices[aw.criterion] >= aw.min_option
+            )
         return memo[code]
 
     return {c.code: applies(c.code) for c in sheet.criteria}
@@ -59,8 +64,10 @@ def oracle_member_level(sheet: SheetSpec, choices) -> int:
             if not app[c.code]:
                 continue
             chosen = c.options[choices[c.code] - 1].points
-            if any(o.min_star is not None and o.min_star <= star and chosen < o.points
-                   for o in c.options):
+            if any(
+                o.min_star is not None and o.min_star <= star and chosen < o.points
+                for o in c.options
+            ):
                 return level
         level = star
     return level
@@ -68,8 +75,7 @@ def oracle_member_level(sheet: SheetSpec, choices) -> int:
 
 def member_total(sheet: SheetSpec, choices) -> D:
     app = applicability(sheet, choices)
-    return sum((c.options[choices[c.code] - 1].points
-                for c in sheet.criteria if app[c.code]), D(0))
+    return sum((c.options[choices[c.code] - 1].points for c in sheet.criteria if app[c.code]), D(0))
 
 
 def mean_half_up(values) -> D:
@@ -100,23 +106,28 @@ def sheets(draw) -> SheetSpec:
             pts = draw(st.lists(st.integers(0, max_cents), min_size=n, max_size=n))
             if draw(st.booleans()):
                 pts = sorted(pts)
-            markers = draw(st.lists(st.sampled_from([None, None, None, 3, 4, 5]),
-                                    min_size=n, max_size=n))
+            markers = draw(
+                st.lists(st.sampled_from([None, None, None, 3, 4, 5]), min_size=n, max_size=n)
+            )
             applies_when = None
             if criteria and draw(st.integers(0, 3)) == 0:
                 target = draw(st.sampled_from(criteria))
                 applies_when = Applicability(
-                    target.code, draw(st.integers(1, len(target.options))),
-                    "chỉ áp dụng khi ...")
-            criteria.append(CriterionSpec(
-                code=f"{part}{i + 1}",
-                part=part,
-                max_points=D(max_cents).scaleb(-2),
-                options=tuple(OptionSpec(j + 1, D(p).scaleb(-2), m)
-                              for j, (p, m) in enumerate(zip(pts, markers))),
-                knockout=draw(st.booleans()),
-                applies_when=applies_when,
-            ))
+                    target.code, draw(st.integers(1, len(target.options))), "chỉ áp dụng khi ..."
+                )
+            criteria.append(
+                CriterionSpec(
+                    code=f"{part}{i + 1}",
+                    part=part,
+                    max_points=D(max_cents).scaleb(-2),
+                    options=tuple(
+                        OptionSpec(j + 1, D(p).scaleb(-2), m)
+                        for j, (p, m) in enumerate(zip(pts, markers))
+                    ),
+                    knockout=draw(st.booleans()),
+                    applies_when=applies_when,
+                )
+            )
     printed = tuple(draw(st.permutations(criteria)))
     return SheetSpec(number=draw(st.integers(1, 9)), criteria=printed)
 
@@ -154,10 +165,12 @@ def complete_choices(draw, sheet: SheetSpec) -> dict[str, int]:
 @st.composite
 def scorecards(draw, sheet: SheetSpec, member=None) -> Scorecard:
     keys = [DOSSIER_KNOCKOUT] + [c.code for c in sheet.criteria if c.knockout]
-    knockouts = draw(st.lists(st.sampled_from(keys), max_size=2)) if draw(
-        st.integers(0, 4)) == 0 else []
-    return Scorecard(choices=draw(complete_choices(sheet)), knockouts=tuple(knockouts),
-                     member=member)
+    knockouts = (
+        draw(st.lists(st.sampled_from(keys), max_size=2)) if draw(st.integers(0, 4)) == 0 else []
+    )
+    return Scorecard(
+        choices=draw(complete_choices(sheet)), knockouts=tuple(knockouts), member=member
+    )
 
 
 rules_strategy = st.builds(
@@ -175,8 +188,11 @@ rules_strategy = st.builds(
 def councils(draw, sheet_strategy=any_sheet, min_members=1, max_members=5):
     sheet = draw(sheet_strategy)
     n = draw(st.integers(min_members, max_members))
-    labels = draw(st.lists(st.one_of(st.none(), st.sampled_from(["u1", "u2", "u3", "u4"])),
-                           min_size=n, max_size=n))
+    labels = draw(
+        st.lists(
+            st.one_of(st.none(), st.sampled_from(["u1", "u2", "u3", "u4"])), min_size=n, max_size=n
+        )
+    )
     cards = [draw(scorecards(sheet, member=label)) for label in labels]
     return sheet, cards, draw(rules_strategy)
 
@@ -243,7 +259,8 @@ def test_star_composition(council):
     # unmet minimums are exactly the levels above min_star_met that fail, sorted
     assert list(r.unmet_minimums) == sorted(
         r.unmet_minimums,
-        key=lambda u: (u.star, [c.code for c in sheet.criteria].index(u.criterion)))
+        key=lambda u: (u.star, [c.code for c in sheet.criteria].index(u.criterion)),
+    )
     failing_levels = {u.star for u in r.unmet_minimums}
     assert all(s not in failing_levels for s in range(3, r.min_star_met + 1))
     if r.min_star_met < 5:
@@ -286,7 +303,7 @@ def test_raising_an_option_never_lowers_the_star_council(council, data):
     raised = raise_one(data.draw, sheet, cards[i])
     assume(raised is not None)
     before = rank(sheet, cards, rules)
-    after = rank(sheet, [*cards[:i], raised, *cards[i + 1:]], rules)
+    after = rank(sheet, [*cards[:i], raised, *cards[i + 1 :]], rules)
     assert after.total >= before.total
     assert after.band_star >= before.band_star
     assert after.min_star_met >= before.min_star_met
@@ -329,9 +346,15 @@ def test_required_minimum_is_monotone_in_level(sheet):
 # --------------------------------------------------------------------------- band function
 
 
-@pytest.mark.parametrize("below, at, star", [
-    ("29.99", "30", 2), ("49.99", "50", 3), ("69.99", "70", 4), ("89.99", "90", 5),
-])
+@pytest.mark.parametrize(
+    "below, at, star",
+    [
+        ("29.99", "30", 2),
+        ("49.99", "50", 3),
+        ("69.99", "70", 4),
+        ("89.99", "90", 5),
+    ],
+)
 def test_band_edges(below, at, star):
     assert band_star(D(below)) == star - 1
     assert band_star(D(at)) == star

@@ -11,7 +11,14 @@ from apps.criteria.parsing import ParseError, html_blocks, parse_decision, parse
 from .conftest import QD26_FILE
 
 # The transcript is committed beside the data it produces, so these tests always run.
-SOURCE = Path(__file__).resolve().parents[2] / "apps" / "criteria" / "data" / "source" / "qd-26-2026-QD-TTg.html"
+SOURCE = (
+    Path(__file__).resolve().parents[2]
+    / "apps"
+    / "criteria"
+    / "data"
+    / "source"
+    / "qd-26-2026-QD-TTg.html"
+)
 
 
 def table(*rows: tuple[str, str]) -> str:

@@ -38,10 +38,16 @@ def people(make_user, unit):
     return {
         "producer": make_user(Role.PRODUCER, [an_hoi], username="producer"),
         "other_producer": make_user(Role.PRODUCER, [an_hoi], username="other_producer"),
-        "commune": make_user(Role.COMMUNE_OFFICER, [an_hoi], username="commune", email="xa@example.test"),
+        "commune": make_user(
+            Role.COMMUNE_OFFICER, [an_hoi], username="commune", email="xa@example.test"
+        ),
         "other_commune": make_user(Role.COMMUNE_OFFICER, [phu_khuong], username="other_commune"),
-        "province": make_user(Role.PROVINCE_OFFICER, [vinh_long], username="province", email="tinh@example.test"),
-        "other_province": make_user(Role.PROVINCE_OFFICER, [unit("01", "province")], username="hanoi"),
+        "province": make_user(
+            Role.PROVINCE_OFFICER, [vinh_long], username="province", email="tinh@example.test"
+        ),
+        "other_province": make_user(
+            Role.PROVINCE_OFFICER, [unit("01", "province")], username="hanoi"
+        ),
         "council": make_user(Role.COUNCIL_MEMBER, [vinh_long], username="council"),
     }
 
@@ -49,12 +55,22 @@ def people(make_user, unit):
 @pytest.fixture
 def product(people):
     producer = producer_create(
-        actor=people["producer"], name="DEMO HTX Dừa Xanh", legal_type="cooperative",
-        registration_number="DEMO-001", registration_date=date(2015, 3, 1), address="An Hội",
-        location=BEN_TRE_CITY, representative_name="Nguyễn Thị Demo", email="htx@example.test",
+        actor=people["producer"],
+        name="DEMO HTX Dừa Xanh",
+        legal_type="cooperative",
+        registration_number="DEMO-001",
+        registration_date=date(2015, 3, 1),
+        address="An Hội",
+        location=BEN_TRE_CITY,
+        representative_name="Nguyễn Thị Demo",
+        email="htx@example.test",
     )
-    return product_create(actor=people["producer"], producer=producer, name="Kẹo dừa DEMO",
-                          classification_code="I.3.c")
+    return product_create(
+        actor=people["producer"],
+        producer=producer,
+        name="Kẹo dừa DEMO",
+        classification_code="I.3.c",
+    )
 
 
 def full_choices(sheet_number: int = 7) -> dict[str, int]:

@@ -8,8 +8,10 @@ from apps.dossiers.models import EvidenceFile
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +30,12 @@ def draft(people, product, client_for):
 
 
 def upload(api, did, content=PDF, name="Phiếu kiểm nghiệm.pdf", **fields):
-    data = {"file": SimpleUploadedFile(name, content), "annex_type": "lab_test", "criterion_code": "8", **fields}
+    data = {
+        "file": SimpleUploadedFile(name, content),
+        "annex_type": "lab_test",
+        "criterion_code": "8",
+        **fields,
+    }
     return api.post(f"{API}{did}/files/", data, format="multipart")
 
 
@@ -38,7 +45,10 @@ def test_upload_attaches_to_a_criterion_with_checksum(people, client_for, draft,
     body = response.json()
     assert body["criterion_code"] == "8" and body["version"] == 1
     assert body["sha256"] == hashlib.sha256(PDF).hexdigest()
-    assert body["original_name"] == "Phiếu kiểm nghiệm.pdf" and body["content_type"] == "application/pdf"
+    assert (
+        body["original_name"] == "Phiếu kiểm nghiệm.pdf"
+        and body["content_type"] == "application/pdf"
+    )
     assert len(stored_objects(media)) == 1
 
 
@@ -75,7 +85,9 @@ def test_download_only_within_jurisdiction(people, client_for, draft):
         (PDF, "ok.pdf", {"criterion_code": "99.9"}, "criterion_code"),
     ],
 )
-def test_refused_uploads_leave_no_row_and_no_object(people, client_for, draft, media, content, name, fields, key):
+def test_refused_uploads_leave_no_row_and_no_object(
+    people, client_for, draft, media, content, name, fields, key
+):
     response = upload(client_for(people["producer"]), draft, content=content, name=name, **fields)
     assert response.status_code == 400, response.content
     assert response.json()["extra"]["key"] == key
@@ -96,7 +108,9 @@ def test_wrong_role_and_scope_cannot_upload(people, client_for, draft, media):
     assert stored_objects(media) == [] and not EvidenceFile.objects.exists()
 
 
-def test_a_failed_row_insert_removes_the_stored_object(people, client_for, draft, media, monkeypatch):
+def test_a_failed_row_insert_removes_the_stored_object(
+    people, client_for, draft, media, monkeypatch
+):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 

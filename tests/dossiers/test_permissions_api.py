@@ -30,15 +30,27 @@ def submitted(draft, people, client_for):
 
 def test_anonymous_gets_nothing(client_for, draft):
     anon = client_for(None)
-    for method, url in [("get", API), ("post", API), ("get", f"{API}{draft}/"),
-                        ("post", f"{API}{draft}/submit/"), ("put", f"{API}{draft}/self-assessment/")]:
+    for method, url in [
+        ("get", API),
+        ("post", API),
+        ("get", f"{API}{draft}/"),
+        ("post", f"{API}{draft}/submit/"),
+        ("put", f"{API}{draft}/self-assessment/"),
+    ]:
         assert getattr(anon, method)(url).status_code in (401, 403), url
 
 
 @pytest.mark.parametrize(
     "who, visible",
-    [("producer", True), ("commune", True), ("province", True), ("council", False),
-     ("other_producer", False), ("other_commune", False), ("other_province", False)],
+    [
+        ("producer", True),
+        ("commune", True),
+        ("province", True),
+        ("council", False),
+        ("other_producer", False),
+        ("other_commune", False),
+        ("other_province", False),
+    ],
 )
 def test_list_and_detail_are_scoped(people, client_for, draft, who, visible):
     api = client_for(people[who])
@@ -53,7 +65,9 @@ def test_out_of_scope_detail_is_404_without_details(people, client_for, draft):
 
 
 def test_create_needs_an_own_product(people, product, client_for):
-    assert client_for(people["other_producer"]).post(API, {"product": product.pk}).status_code == 404
+    assert (
+        client_for(people["other_producer"]).post(API, {"product": product.pk}).status_code == 404
+    )
     assert client_for(people["commune"]).post(API, {"product": product.pk}).status_code == 404
 
 
@@ -73,8 +87,18 @@ def test_list_bad_filter(people, client_for):
 
 def test_forms_only_by_the_producer_while_editable(people, client_for, draft, submitted):
     url = f"{API}{draft}/forms/"
-    assert client_for(people["commune"]).patch(url, {"form01": {"phone": "1"}}, format="json").status_code == 403
-    assert client_for(people["other_producer"]).patch(url, {"form01": {"phone": "1"}}, format="json").status_code == 404
+    assert (
+        client_for(people["commune"])
+        .patch(url, {"form01": {"phone": "1"}}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(people["other_producer"])
+        .patch(url, {"form01": {"phone": "1"}}, format="json")
+        .status_code
+        == 404
+    )
     locked = client_for(people["producer"]).patch(url, {"form01": {"phone": "1"}}, format="json")
     assert locked.status_code == 409  # submitted: no longer editable
     assert Dossier.objects.get(pk=draft).form01["phone"] == FORM01["phone"]
@@ -82,8 +106,12 @@ def test_forms_only_by_the_producer_while_editable(people, client_for, draft, su
 
 @pytest.mark.parametrize(
     "body, key",
-    [({"form01": {"colour": "đỏ"}}, "form01.colour"), ({"form01": {"phone": 123}}, "form01.phone"),
-     ({"form02": {"plan": "x" * 3000}}, "form02.plan"), ({"form01": "text"}, "form01")],
+    [
+        ({"form01": {"colour": "đỏ"}}, "form01.colour"),
+        ({"form01": {"phone": 123}}, "form01.phone"),
+        ({"form02": {"plan": "x" * 3000}}, "form02.plan"),
+        ({"form01": "text"}, "form01"),
+    ],
 )
 def test_forms_bad_input(people, client_for, draft, body, key):
     response = client_for(people["producer"]).patch(f"{API}{draft}/forms/", body, format="json")
@@ -93,11 +121,17 @@ def test_forms_bad_input(people, client_for, draft, body, key):
 
 @pytest.mark.parametrize(
     "choices, key, code",
-    [({"99.9": 1}, "99.9", "unknown_criterion"), ({"1.1": 9}, "1.1", "option_out_of_range"),
-     ({"1.1": 0}, "choices.1.1", "invalid"), ({"1.1": "ba"}, "choices.1.1", "invalid")],
+    [
+        ({"99.9": 1}, "99.9", "unknown_criterion"),
+        ({"1.1": 9}, "1.1", "option_out_of_range"),
+        ({"1.1": 0}, "choices.1.1", "invalid"),
+        ({"1.1": "ba"}, "choices.1.1", "invalid"),
+    ],
 )
 def test_self_assessment_bad_input_saves_nothing(people, client_for, draft, choices, key, code):
-    response = client_for(people["producer"]).put(f"{API}{draft}/self-assessment/", {"choices": choices}, format="json")
+    response = client_for(people["producer"]).put(
+        f"{API}{draft}/self-assessment/", {"choices": choices}, format="json"
+    )
     assert response.status_code == 400, response.content
     assert response.json()["extra"]["key"] == key and response.json()["code"] == code
     assert not Dossier.objects.get(pk=draft).self_assessment.exists()
@@ -106,7 +140,9 @@ def test_self_assessment_bad_input_saves_nothing(people, client_for, draft, choi
 def test_self_assessment_drops_choices_that_stop_applying(people, client_for, draft):
     api = client_for(people["producer"])
     api.put(f"{API}{draft}/self-assessment/", {"choices": {"5.1": 3, "5.2": 2}}, format="json")
-    result = api.put(f"{API}{draft}/self-assessment/", {"choices": {"5.1": 1}}, format="json").json()
+    result = api.put(
+        f"{API}{draft}/self-assessment/", {"choices": {"5.1": 1}}, format="json"
+    ).json()
     assert "5.2" not in result["missing"]
     assert "5.2" not in api.get(f"{API}{draft}/").json()["self_assessment"]
 
@@ -132,12 +168,17 @@ def test_province_actions_roles_and_scope(people, client_for, submitted):
     assert client_for(people["other_province"]).post(url).status_code == 404
     assert client_for(people["commune"]).post(url).status_code == 403
     assert Dossier.objects.get(pk=submitted).status == "submitted"
-    assert not Dossier.objects.get(pk=submitted).events.filter(action="province_start_check").exists()
+    assert (
+        not Dossier.objects.get(pk=submitted).events.filter(action="province_start_check").exists()
+    )
 
 
 def test_commune_assessment_permissions_and_bad_input(people, client_for, submitted):
     url = f"{API}{submitted}/commune-assessment/"
-    body = {k: "Nội dung" for k in ("raw_material", "local_labour", "product_idea", "local_identity", "proposal")}
+    body = {
+        k: "Nội dung"
+        for k in ("raw_material", "local_labour", "product_idea", "local_identity", "proposal")
+    }
     commune = client_for(people["commune"])
     assert commune.put(url, body, format="json").status_code == 409  # not reviewing yet
     commune.post(f"{API}{submitted}/commune-start-review/")
@@ -153,8 +194,14 @@ def test_samples_permissions_and_bad_input(people, client_for, submitted):
     today = str(timezone.localdate())
     commune = client_for(people["commune"])
     assert client_for(people["producer"]).post(url, {"received": 5, "on": today}).status_code == 403
-    assert client_for(people["other_commune"]).post(url, {"received": 5, "on": today}).status_code == 404
-    for body, key in (({"received": 50, "on": today}, "received"), ({"received": 5, "on": "hôm nay"}, "on")):
+    assert (
+        client_for(people["other_commune"]).post(url, {"received": 5, "on": today}).status_code
+        == 404
+    )
+    for body, key in (
+        ({"received": 50, "on": today}, "received"),
+        ({"received": 5, "on": "hôm nay"}, "on"),
+    ):
         response = commune.post(url, body)
         assert response.status_code == 400 and response.json()["extra"]["key"] == key
     assert commune.post(url, {"received": 5, "on": today}).status_code == 200
@@ -172,8 +219,12 @@ def test_list_query_count_is_constant(people, client_for, product, django_assert
 
     producer = client_for(people["producer"])
     for i in range(5):
-        p = product_create(actor=people["producer"], producer=product.producer, name=f"SP {i}",
-                           classification_code="I.3.c")
+        p = product_create(
+            actor=people["producer"],
+            producer=product.producer,
+            name=f"SP {i}",
+            classification_code="I.3.c",
+        )
         producer.post(API, {"product": p.pk})
     with django_assert_max_num_queries(6):
         assert client_for(people["province"]).get(API).json()["count"] == 5

@@ -16,15 +16,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Mật-khẩu-chủ-thể-1"
 
 
-def test_producer_submits_a_dossier_through_the_pages(browser_page, live_server, boundaries, make_user, unit,
-                                                       tmp_path, settings):
+def test_producer_submits_a_dossier_through_the_pages(
+    browser_page, live_server, boundaries, make_user, unit, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     owner = make_user(Role.PRODUCER, [unit("28777")], username="chuthe", password=PASSWORD)
     make_user(Role.COMMUNE_OFFICER, [unit("28777")], username="canboxa")
-    producer = producer_create(actor=owner, name="HTX Thử", legal_type="cooperative", registration_number="T-1",
-                               registration_date=date(2020, 1, 1), address="An Hội",
-                               location=Point(106.3756, 10.2415, srid=4326), representative_name="Chị Thử")
-    product = product_create(actor=owner, producer=producer, name="Kẹo dừa thử", classification_code="I.3.c")
+    producer = producer_create(
+        actor=owner,
+        name="HTX Thử",
+        legal_type="cooperative",
+        registration_number="T-1",
+        registration_date=date(2020, 1, 1),
+        address="An Hội",
+        location=Point(106.3756, 10.2415, srid=4326),
+        representative_name="Chị Thử",
+    )
+    product = product_create(
+        actor=owner, producer=producer, name="Kẹo dừa thử", classification_code="I.3.c"
+    )
     page = browser_page.page
 
     page.goto(f"{live_server.url}/accounts/login/?next=/dossiers/")
@@ -45,7 +55,9 @@ def test_producer_submits_a_dossier_through_the_pages(browser_page, live_server,
     for i in range(fieldsets.count()):
         fieldsets.nth(i).locator("input[type=radio]").last.check()
     page.wait_for_function("() => document.getElementById('score').dataset.pending === '0'")
-    page.wait_for_function("() => document.querySelector('[data-testid=score-total]').textContent === '100.00'")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=score-total]').textContent === '100.00'"
+    )
     assert page.get_by_test_id("score-star").inner_text() == "5★"
     browser_page.screenshot("producer-self-assessment")
     page.click("[data-testid=save-criteria]")

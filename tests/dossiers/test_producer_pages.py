@@ -18,7 +18,10 @@ def producer_client(client, people):
 def _open(producer_client, product) -> Dossier:
     response = producer_client.post(f"/dossiers/new/{product.pk}/", {"kind": "first"})
     dossier = Dossier.objects.get(product=product)
-    assert response.status_code == 302 and response["Location"] == f"/dossiers/{dossier.pk}/edit/form01/"
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/dossiers/{dossier.pk}/edit/form01/"
+    )
     return dossier
 
 
@@ -46,15 +49,24 @@ def test_wizard_saves_each_step_and_shows_progress(producer_client, product):
     assert response["Location"] == base + "form02/"
     producer_client.post(base + "form02/", {**FORM02, "plan": ""})  # part-filled is saved
     dossier.refresh_from_db()
-    assert dossier.form01["unit_name"] == FORM01["unit_name"] and dossier.form02["history"] == FORM02["history"]
+    assert (
+        dossier.form01["unit_name"] == FORM01["unit_name"]
+        and dossier.form02["history"] == FORM02["history"]
+    )
 
     choices = {f"c:{code}": str(n) for code, n in full_choices().items()}
     assert producer_client.post(base + "criteria/", choices)["Location"] == base + "files/"
     page = producer_client.get(base + "criteria/").content.decode()
     assert "100.00" in page and "5★" in page
 
-    upload = producer_client.post(base + "files/", {"file": SimpleUploadedFile("Nhãn.pdf", PDF),
-                                                   "annex_type": "label", "criterion_code": "2.3"})
+    upload = producer_client.post(
+        base + "files/",
+        {
+            "file": SimpleUploadedFile("Nhãn.pdf", PDF),
+            "annex_type": "label",
+            "criterion_code": "2.3",
+        },
+    )
     assert upload.status_code == 302
     review = producer_client.get(base + "review/").content.decode()
     assert "3 trên 4 phần đã hoàn thành" in review  # Mẫu 02 still lacks part IV
@@ -74,8 +86,14 @@ def test_wizard_saves_each_step_and_shows_progress(producer_client, product):
 
 def test_bad_upload_keeps_the_form_and_says_why(producer_client, product):
     dossier = _open(producer_client, product)
-    response = producer_client.post(f"/dossiers/{dossier.pk}/edit/files/", {
-        "file": SimpleUploadedFile("anh.png", PDF), "annex_type": "label", "criterion_code": "2.3"})
+    response = producer_client.post(
+        f"/dossiers/{dossier.pk}/edit/files/",
+        {
+            "file": SimpleUploadedFile("anh.png", PDF),
+            "annex_type": "label",
+            "criterion_code": "2.3",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'value="2.3"' in html and "errorlist" in html

@@ -56,13 +56,19 @@ def test_end_to_end_from_draft_to_accepted(people, product, client_for):
     assert missing_reason.status_code == 400 and missing_reason.json()["extra"]["key"] == "note"
     returned = _ok(commune.post(f"{API}{did}/commune-return/", {"note": "Thiếu phiếu kiểm nghiệm"}))
     assert returned["status"] == "returned_by_commune"
-    assert Notification.objects.filter(recipient=people["producer"], message__contains="Thiếu phiếu").exists()
+    assert Notification.objects.filter(
+        recipient=people["producer"], message__contains="Thiếu phiếu"
+    ).exists()
 
     # The returned dossier keeps everything; resubmitting shows what changed.
     detail = _ok(producer.get(f"{API}{did}/"))
     assert detail["form01"]["unit_name"] == FORM01["unit_name"]
     assert detail["self_assessment"] == choices
-    _ok(producer.patch(f"{API}{did}/forms/", {"form02": {"markets": "Thêm siêu thị Co.op"}}, format="json"))
+    _ok(
+        producer.patch(
+            f"{API}{did}/forms/", {"form02": {"markets": "Thêm siêu thị Co.op"}}, format="json"
+        )
+    )
     lower = {**choices, "4.1": 2}
     _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": lower}, format="json"))
     resubmitted = _ok(producer.post(f"{API}{did}/submit/"))
@@ -74,11 +80,19 @@ def test_end_to_end_from_draft_to_accepted(people, product, client_for):
     _ok(commune.post(f"{API}{did}/commune-start-review/"))
     no_form03 = commune.post(f"{API}{did}/commune-assess/")
     assert no_form03.status_code == 400 and no_form03.json()["extra"]["key"] == "commune_assessment"
-    _ok(commune.put(f"{API}{did}/commune-assessment/", {
-        "raw_material": "Dừa trong tỉnh 100%.", "local_labour": "25 lao động địa phương.",
-        "product_idea": "Nghề truyền thống.", "local_identity": "Gắn với xứ dừa Bến Tre.",
-        "proposal": "Đề nghị UBND tỉnh đánh giá, phân hạng.",
-    }, format="json"))
+    _ok(
+        commune.put(
+            f"{API}{did}/commune-assessment/",
+            {
+                "raw_material": "Dừa trong tỉnh 100%.",
+                "local_labour": "25 lao động địa phương.",
+                "product_idea": "Nghề truyền thống.",
+                "local_identity": "Gắn với xứ dừa Bến Tre.",
+                "proposal": "Đề nghị UBND tỉnh đánh giá, phân hạng.",
+            },
+            format="json",
+        )
+    )
     _ok(commune.post(f"{API}{did}/commune-assess/"))
     no_samples = commune.post(f"{API}{did}/commune-forward/")
     assert no_samples.status_code == 400 and no_samples.json()["extra"]["key"] == "samples_received"
@@ -95,8 +109,11 @@ def test_end_to_end_from_draft_to_accepted(people, product, client_for):
     accepted = _ok(province.post(f"{API}{did}/province-accept/"))
     assert accepted["status"] == "accepted"
 
-    trail = [(e["action"], e["from_status"], e["to_status"], e["actor"]) for e in accepted["events"]
-             if e["from_status"]]
+    trail = [
+        (e["action"], e["from_status"], e["to_status"], e["actor"])
+        for e in accepted["events"]
+        if e["from_status"]
+    ]
     assert trail == [
         ("submit", "draft", "submitted", "producer"),
         ("commune_start_review", "submitted", "commune_reviewing", "commune"),
@@ -115,14 +132,30 @@ def test_end_to_end_from_draft_to_accepted(people, product, client_for):
 
 
 def _accepted_dossier(people, product, client_for) -> int:
-    producer, commune, province = (client_for(people[k]) for k in ("producer", "commune", "province"))
+    producer, commune, province = (
+        client_for(people[k]) for k in ("producer", "commune", "province")
+    )
     did = _ok(producer.post(API, {"product": product.pk}), 201)["id"]
     _ok(producer.patch(f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"))
     _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json"))
     _ok(producer.post(f"{API}{did}/submit/"))
     _ok(commune.post(f"{API}{did}/commune-start-review/"))
-    _ok(commune.put(f"{API}{did}/commune-assessment/", {k: "Đạt" for k in (
-        "raw_material", "local_labour", "product_idea", "local_identity", "proposal")}, format="json"))
+    _ok(
+        commune.put(
+            f"{API}{did}/commune-assessment/",
+            {
+                k: "Đạt"
+                for k in (
+                    "raw_material",
+                    "local_labour",
+                    "product_idea",
+                    "local_identity",
+                    "proposal",
+                )
+            },
+            format="json",
+        )
+    )
     _ok(commune.post(f"{API}{did}/commune-assess/"))
     _ok(commune.post(f"{API}{did}/samples/", {"received": 5, "on": str(timezone.localdate())}))
     _ok(commune.post(f"{API}{did}/commune-forward/"))
@@ -166,13 +199,23 @@ def test_overdue_dossiers_are_flagged_and_filtered(people, product, client_for):
 def test_receipt_numbers_count_per_commune_and_year(people, product, client_for):
     from apps.products.services import product_create
 
-    second = product_create(actor=people["producer"], producer=product.producer, name="Thạch dừa DEMO",
-                            classification_code="I.3.c")
+    second = product_create(
+        actor=people["producer"],
+        producer=product.producer,
+        name="Thạch dừa DEMO",
+        classification_code="I.3.c",
+    )
     producer = client_for(people["producer"])
     numbers = []
     for p in (product, second):
         did = _ok(producer.post(API, {"product": p.pk}), 201)["id"]
-        _ok(producer.patch(f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"))
-        _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json"))
+        _ok(
+            producer.patch(
+                f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"
+            )
+        )
+        _ok(
+            producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json")
+        )
         numbers.append(_ok(producer.post(f"{API}{did}/submit/"))["receipt_number"])
     assert [re.match(r"(\d{3})/PĐK-86-28777-\d{4}$", n).group(1) for n in numbers] == ["001", "002"]

@@ -1,6 +1,5 @@
 """Builders for evaluation tests: a council of the pilot province and an accepted dossier."""
 
-
 from django.utils import timezone
 
 from apps.accounts.choices import Role
@@ -9,25 +8,47 @@ from apps.evaluation.models import Council, CouncilMember, EvaluationRound
 from apps.evaluation.services import round_planned
 
 
-def council_with_members(make_user, unit, *, members=4, rules=("works_for_producer", "relative", "advised_product"),
-                         creator=None, **council_fields):
+def council_with_members(
+    make_user,
+    unit,
+    *,
+    members=4,
+    rules=("works_for_producer", "relative", "advised_product"),
+    creator=None,
+    **council_fields,
+):
     vinh_long = unit("86", "province")
-    plan = round_planned(province_id=vinh_long.pk, on=timezone.localdate())  # takes today's proposals
+    plan = round_planned(
+        province_id=vinh_long.pk, on=timezone.localdate()
+    )  # takes today's proposals
     round_, _created = EvaluationRound.objects.get_or_create(
-        level="province", province=vinh_long, year=plan.pop("year"), number=plan.pop("number"), defaults=plan)
+        level="province",
+        province=vinh_long,
+        year=plan.pop("year"),
+        number=plan.pop("number"),
+        defaults=plan,
+    )
     creator = creator or make_user(Role.PROVINCE_OFFICER, [vinh_long])
     # The advisory team's report (Đ7.3.c) is left out of these councils' rules unless a test asks
     # for it: tests/evaluation/test_advisory_report.py covers it.
     council_fields.setdefault("advisory_report_required", False)
     council = Council.objects.create(
-        name="Hội đồng OCOP tỉnh (thử)", round=round_, criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
-        regime_code="QD26/2026", created_by=creator, conflict_rules=list(rules), **council_fields,
+        name="Hội đồng OCOP tỉnh (thử)",
+        round=round_,
+        criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
+        regime_code="QD26/2026",
+        created_by=creator,
+        conflict_rules=list(rules),
+        **council_fields,
     )
     seats = []
     for i in range(members):
         user = make_user(Role.COUNCIL_MEMBER, [vinh_long], username=f"hd{i}")
-        seats.append(CouncilMember.objects.create(council=council, user=user,
-                                                  role="chair" if i == 0 else "member"))
+        seats.append(
+            CouncilMember.objects.create(
+                council=council, user=user, role="chair" if i == 0 else "member"
+            )
+        )
     adviser = make_user(Role.ADVISORY_MEMBER, [vinh_long], username="tuvan")
     council.advisors.add(adviser)
     return council, [s.user for s in seats], adviser

@@ -43,7 +43,11 @@ def _round(unit) -> EvaluationRound:
     province = unit("86", "province")
     plan = services.round_planned(province_id=province.pk, on=timezone.localdate())
     found, _created = EvaluationRound.objects.get_or_create(
-        level="province", province=province, year=plan.pop("year"), number=plan.pop("number"), defaults=plan,
+        level="province",
+        province=province,
+        year=plan.pop("year"),
+        number=plan.pop("number"),
+        defaults=plan,
     )
     return found
 

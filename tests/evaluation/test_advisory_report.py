@@ -29,10 +29,19 @@ URL = "/api/v1/assignments/{}/advisory-report/"
 def setup(people, product, client_for, make_user, unit):
     """A council that waits for its advisory team's report (the default of a new council)."""
     dossier_id = _accepted_dossier(people, product, client_for)
-    council, members, adviser = council_with_members(make_user, unit, creator=people["province"],
-                                                      advisory_report_required=True)
-    assignment = services.assignment_create(council=council, dossier_id=dossier_id, actor=people["province"])
-    return {"assignment": assignment, "council": council, "members": members, "adviser": adviser, "people": people}
+    council, members, adviser = council_with_members(
+        make_user, unit, creator=people["province"], advisory_report_required=True
+    )
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
+    return {
+        "assignment": assignment,
+        "council": council,
+        "members": members,
+        "adviser": adviser,
+        "people": people,
+    }
 
 
 def _write(assignment, adviser, **fields):
@@ -42,10 +51,14 @@ def _write(assignment, adviser, **fields):
 
 def test_members_submit_only_after_the_report_is_sent(setup):
     a, member, adviser = setup["assignment"], setup["members"][1], setup["adviser"]
-    services.scorecard_save(assignment_id=a.pk, member=member, choices=best_choices())  # drafting is fine
+    services.scorecard_save(
+        assignment_id=a.pk, member=member, choices=best_choices()
+    )  # drafting is fine
     with pytest.raises(ApplicationError) as waiting:
         services.scorecard_submit(assignment_id=a.pk, member=member)
-    assert waiting.value.code == "bad_transition" and waiting.value.extra["key"] == "advisory_report"
+    assert (
+        waiting.value.code == "bad_transition" and waiting.value.extra["key"] == "advisory_report"
+    )
 
     _write(a, adviser, field_survey="Khảo sát tại cơ sở ngày 02/12: điều kiện sản xuất như hồ sơ.")
     with pytest.raises(ApplicationError):  # a draft is not the report
@@ -67,10 +80,17 @@ def test_the_report_needs_an_assessment_and_a_field_survey(setup):
         services.advisory_report_submit(assignment_id=a.pk, adviser=adviser)
     assert no_survey.value.extra["key"] == "field_survey"
     # A visit recorded at the production site is the survey.
-    services.field_visit_record(assignment_id=a.pk, adviser=adviser, visited_on=timezone.localdate(),
-                                location={"type": "Point", "coordinates": [106.3756, 10.2415]},
-                                findings={"1.1": "Nguyên liệu tại chỗ"}, summary="Khảo sát")
-    assert services.advisory_report_submit(assignment_id=a.pk, adviser=adviser).status == "submitted"
+    services.field_visit_record(
+        assignment_id=a.pk,
+        adviser=adviser,
+        visited_on=timezone.localdate(),
+        location={"type": "Point", "coordinates": [106.3756, 10.2415]},
+        findings={"1.1": "Nguyên liệu tại chỗ"},
+        summary="Khảo sát",
+    )
+    assert (
+        services.advisory_report_submit(assignment_id=a.pk, adviser=adviser).status == "submitted"
+    )
 
 
 def test_a_sent_report_is_locked(setup):
@@ -100,21 +120,42 @@ def test_not_awaited_without_an_advisory_team_or_when_the_council_does_not_wait(
 
 
 def test_api_the_team_writes_members_read_once_sent(setup, client_for):
-    a, member, adviser, people = setup["assignment"], setup["members"][1], setup["adviser"], setup["people"]
+    a, member, adviser, people = (
+        setup["assignment"],
+        setup["members"][1],
+        setup["adviser"],
+        setup["people"],
+    )
     url = URL.format(a.pk)
-    saved = client_for(adviser).put(url, {"assessment": "Bản nháp", "recommendation": "Đề nghị chấm"},
-                                    format="json")
-    assert saved.status_code == 200 and saved.json()["status"] == "draft" and saved.json()["awaited"] is True
+    saved = client_for(adviser).put(
+        url, {"assessment": "Bản nháp", "recommendation": "Đề nghị chấm"}, format="json"
+    )
+    assert (
+        saved.status_code == 200
+        and saved.json()["status"] == "draft"
+        and saved.json()["awaited"] is True
+    )
     # Members do not read the draft.
     draft_seen = client_for(member).get(url).json()
-    assert draft_seen["status"] == "none" and draft_seen["assessment"] == "" and draft_seen["awaited"] is True
+    assert (
+        draft_seen["status"] == "none"
+        and draft_seen["assessment"] == ""
+        and draft_seen["awaited"] is True
+    )
     assert client_for(adviser).get(url).json()["assessment"] == "Bản nháp"
 
     refused = client_for(adviser).post(url + "submit/")
     assert refused.status_code == 400 and refused.json()["extra"]["key"] == "field_survey"
-    assert client_for(adviser).put(url, {"field_survey": "Đã khảo sát"}, format="json").status_code == 200
+    assert (
+        client_for(adviser).put(url, {"field_survey": "Đã khảo sát"}, format="json").status_code
+        == 200
+    )
     sent = client_for(adviser).post(url + "submit/")
-    assert sent.status_code == 200 and sent.json()["status"] == "submitted" and sent.json()["awaited"] is False
+    assert (
+        sent.status_code == 200
+        and sent.json()["status"] == "submitted"
+        and sent.json()["awaited"] is False
+    )
     read = client_for(member).get(url).json()
     assert read["assessment"] == "Bản nháp" and read["field_survey"] == "Đã khảo sát"
     officer = client_for(people["province"]).get(url)
@@ -123,7 +164,12 @@ def test_api_the_team_writes_members_read_once_sent(setup, client_for):
 
 
 def test_api_permissions_and_bad_input(setup, client_for, client, make_user, unit):
-    a, member, adviser, people = setup["assignment"], setup["members"][1], setup["adviser"], setup["people"]
+    a, member, adviser, people = (
+        setup["assignment"],
+        setup["members"][1],
+        setup["adviser"],
+        setup["people"],
+    )
     url = URL.format(a.pk)
     assert client.get(url).status_code in (401, 403)
     assert client.put(url, {"assessment": "x"}, format="json").status_code in (401, 403)
@@ -148,5 +194,8 @@ def test_the_scoring_page_shows_the_report(setup, client):
     _write(a, adviser, assessment="Nguyên liệu địa phương <b>đạt</b>", field_survey="Đã khảo sát")
     services.advisory_report_submit(assignment_id=a.pk, adviser=adviser)
     html = client.get(f"/evaluation/assignments/{a.pk}/score/").content.decode()
-    assert 'data-testid="report-assessment"' in html and "Nguyên liệu địa phương &lt;b&gt;đạt&lt;/b&gt;" in html
+    assert (
+        'data-testid="report-assessment"' in html
+        and "Nguyên liệu địa phương &lt;b&gt;đạt&lt;/b&gt;" in html
+    )
     assert 'data-testid="report-awaited"' not in html

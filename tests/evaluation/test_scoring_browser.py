@@ -115,7 +115,9 @@ SLOW_SAVES = """
 """
 
 
-def test_quick_choices_are_merged_into_few_saves_and_all_kept(browser_page, live_server, boundaries, panel):
+def test_quick_choices_are_merged_into_few_saves_and_all_kept(
+    browser_page, live_server, boundaries, panel
+):
     """A member clicking through the sheet on a slow line: changes made while a save is on its
     way are sent together when it returns, in order, and nothing is lost."""
     page = browser_page.page
@@ -124,7 +126,9 @@ def test_quick_choices_are_merged_into_few_saves_and_all_kept(browser_page, live
     page.fill("#id_username", "uyvien1")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.click(f"[data-testid=assignment][data-assignment='{panel.assignment.pk}'] [data-testid=score-link]")
+    page.click(
+        f"[data-testid=assignment][data-assignment='{panel.assignment.pk}'] [data-testid=score-link]"
+    )
     page.wait_for_selector("#scoring-form")
 
     fieldsets = page.locator("fieldset.criterion[data-code]")
@@ -135,7 +139,9 @@ def test_quick_choices_are_merged_into_few_saves_and_all_kept(browser_page, live
     fieldsets.nth(0).locator("input[type=radio]").last.check()
     for i in range(1, count):
         fieldsets.nth(i).locator("input[type=radio]").last.check()
-    page.wait_for_function("() => document.getElementById('score').dataset.pending === '0'", timeout=60000)
+    page.wait_for_function(
+        "() => document.getElementById('score').dataset.pending === '0'", timeout=60000
+    )
     saves = page.evaluate("window.__saves")
     assert 1 <= len(saves) < count, len(saves)  # merged, not one request per click
     card = Scorecard.objects.get(assignment=panel.assignment, member=panel.member1)

@@ -24,13 +24,23 @@ pytestmark = pytest.mark.django_db
 def setup(people, product, client_for, make_user, unit):
     dossier_id = _accepted_dossier(people, product, client_for)
     council, members, adviser = council_with_members(make_user, unit, creator=people["province"])
-    assignment = services.assignment_create(council=council, dossier_id=dossier_id, actor=people["province"])
-    return {"assignment": assignment, "council": council, "members": members, "adviser": adviser,
-            "people": people, "dossier_id": dossier_id}
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
+    return {
+        "assignment": assignment,
+        "council": council,
+        "members": members,
+        "adviser": adviser,
+        "people": people,
+        "dossier_id": dossier_id,
+    }
 
 
 def _score_and_submit(assignment, member, choices, knockouts=()):
-    services.scorecard_save(assignment_id=assignment.pk, member=member, choices=choices, knockouts=list(knockouts))
+    services.scorecard_save(
+        assignment_id=assignment.pk, member=member, choices=choices, knockouts=list(knockouts)
+    )
     return services.scorecard_submit(assignment_id=assignment.pk, member=member)
 
 
@@ -44,7 +54,11 @@ def test_assignment_moves_the_dossier_and_opens_it_to_the_council(setup):
 
 
 def test_only_accepted_dossiers_can_be_assigned(people, product, client_for, make_user, unit):
-    draft = client_for(people["producer"]).post("/api/v1/dossiers/", {"product": product.pk}).json()["id"]
+    draft = (
+        client_for(people["producer"])
+        .post("/api/v1/dossiers/", {"product": product.pk})
+        .json()["id"]
+    )
     council, _m, _a = council_with_members(make_user, unit, creator=people["province"])
     with pytest.raises(ApplicationError) as error:
         services.assignment_create(council=council, dossier_id=draft, actor=people["province"])
@@ -54,11 +68,16 @@ def test_only_accepted_dossiers_can_be_assigned(people, product, client_for, mak
 def test_flagged_conflict_blocks_the_scoring_form(people, product, client_for, make_user, unit):
     dossier_id = _accepted_dossier(people, product, client_for)
     council, members, _adviser = council_with_members(make_user, unit, creator=people["province"])
-    ProducerLink.objects.create(producer=product.producer, user=members[2], kind="relative",
-                                recorded_by=people["province"])
+    ProducerLink.objects.create(
+        producer=product.producer, user=members[2], kind="relative", recorded_by=people["province"]
+    )
     product.producer.users.add(members[3])  # works for the producer
-    assignment = services.assignment_create(council=council, dossier_id=dossier_id, actor=people["province"])
-    kinds = set(Conflict.objects.filter(assignment=assignment).values_list("user__username", "kind"))
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
+    kinds = set(
+        Conflict.objects.filter(assignment=assignment).values_list("user__username", "kind")
+    )
     assert kinds == {("hd2", "relative"), ("hd3", "works_for_producer")}
     for member in members[2:]:
         with pytest.raises(ApplicationError) as error:
@@ -69,17 +88,25 @@ def test_flagged_conflict_blocks_the_scoring_form(people, product, client_for, m
 
 def test_declared_conflict_blocks_too(setup):
     member = setup["members"][1]
-    services.conflict_declare(assignment_id=setup["assignment"].pk, member=member, note="Người nhà của chủ thể")
+    services.conflict_declare(
+        assignment_id=setup["assignment"].pk, member=member, note="Người nhà của chủ thể"
+    )
     with pytest.raises(ApplicationError):
         services.scorecard_open(assignment_id=setup["assignment"].pk, member=member)
     assert EvaluationEvent.objects.filter(action="conflict_declared").exists()
 
 
-def test_rules_not_chosen_by_the_council_are_not_flagged(people, product, client_for, make_user, unit):
+def test_rules_not_chosen_by_the_council_are_not_flagged(
+    people, product, client_for, make_user, unit
+):
     dossier_id = _accepted_dossier(people, product, client_for)
-    council, members, _ = council_with_members(make_user, unit, creator=people["province"], rules=())
+    council, members, _ = council_with_members(
+        make_user, unit, creator=people["province"], rules=()
+    )
     product.producer.users.add(members[1])
-    assignment = services.assignment_create(council=council, dossier_id=dossier_id, actor=people["province"])
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
     assert not assignment.conflicts.exists()
 
 
@@ -125,12 +152,20 @@ def test_others_scores_are_hidden_until_one_submits(setup):
 
 def test_scoring_view_shows_self_assessment_evidence_and_findings(setup):
     a, adviser = setup["assignment"], setup["adviser"]
-    services.field_visit_record(assignment_id=a.pk, adviser=adviser, visited_on=timezone.localdate(),
-                                location={"type": "Point", "coordinates": [106.3756, 10.2415]},
-                                findings={"1.1": "Nguyên liệu dừa tại chỗ"}, summary="Khảo sát cơ sở")
+    services.field_visit_record(
+        assignment_id=a.pk,
+        adviser=adviser,
+        visited_on=timezone.localdate(),
+        location={"type": "Point", "coordinates": [106.3756, 10.2415]},
+        findings={"1.1": "Nguyên liệu dừa tại chỗ"},
+        summary="Khảo sát cơ sở",
+    )
     member = setup["members"][1]
-    view = selectors.scoring_view(assignment=a, scorecard=services.scorecard_open(assignment_id=a.pk, member=member),
-                                  viewer=member)
+    view = selectors.scoring_view(
+        assignment=a,
+        scorecard=services.scorecard_open(assignment_id=a.pk, member=member),
+        viewer=member,
+    )
     row = next(r for r in view.rows if r.criterion.code == "1.1")
     assert row.self_option == best_choices()["1.1"]
     assert any("Nguyên liệu dừa" in f for f in row.findings)
@@ -144,11 +179,18 @@ def test_field_visit_validates_location_and_criteria(setup):
         ({"type": "Point", "coordinates": [106.3756, 10.2415]}, {"99": "x"}, "findings.99"),
     ):
         with pytest.raises(ApplicationError) as error:
-            services.field_visit_record(assignment_id=a.pk, adviser=adviser, visited_on=timezone.localdate(),
-                                        location=location, findings=findings)
+            services.field_visit_record(
+                assignment_id=a.pk,
+                adviser=adviser,
+                visited_on=timezone.localdate(),
+                location=location,
+                findings=findings,
+            )
         assert error.value.extra["key"] == key
     with pytest.raises(ApplicationError):  # a council member is not the advisory team
-        services.lab_request_create(assignment_id=a.pk, adviser=setup["members"][1], tests="Vi sinh")
+        services.lab_request_create(
+            assignment_id=a.pk, adviser=setup["members"][1], tests="Vi sinh"
+        )
 
 
 def test_reopen_is_for_the_chair_with_a_reason_when_the_spread_is_too_wide(setup):
@@ -162,14 +204,22 @@ def test_reopen_is_for_the_chair_with_a_reason_when_the_spread_is_too_wide(setup
     with pytest.raises(ApplicationError):
         services.scorecards_reopen(assignment_id=a.pk, chair=m2, scorecard_ids=[low.pk], reason="x")
     with pytest.raises(ApplicationError) as error:
-        services.scorecards_reopen(assignment_id=a.pk, chair=chair, scorecard_ids=[low.pk], reason=" ")
+        services.scorecards_reopen(
+            assignment_id=a.pk, chair=chair, scorecard_ids=[low.pk], reason=" "
+        )
     assert error.value.extra["key"] == "reason"
 
-    services.scorecards_reopen(assignment_id=a.pk, chair=chair, scorecard_ids=[low.pk], reason="Chênh lệch >10 điểm")
+    services.scorecards_reopen(
+        assignment_id=a.pk, chair=chair, scorecard_ids=[low.pk], reason="Chênh lệch >10 điểm"
+    )
     low.refresh_from_db()
     assert (low.status, low.version) == ("draft", 2)
     revision = ScorecardRevision.objects.get(scorecard=low)
-    assert revision.version == 1 and revision.choices == lowest_choices() and revision.reason == "Chênh lệch >10 điểm"
+    assert (
+        revision.version == 1
+        and revision.choices == lowest_choices()
+        and revision.reason == "Chênh lệch >10 điểm"
+    )
     assert EvaluationEvent.objects.get(action="scorecard_reopened").actor == chair
 
     _score_and_submit(a, m1, best_choices())
@@ -231,8 +281,14 @@ def test_lowering_5_1_drops_the_5_2_choice_instead_of_blocking(setup):
 def test_every_change_of_a_score_is_audited_under_the_members_account(setup):
     a, member = setup["assignment"], setup["members"][1]
     services.scorecard_save(assignment_id=a.pk, member=member, choices={"1.1": 1})
-    services.scorecard_save(assignment_id=a.pk, member=member, choices={"1.1": 1})  # no change: no event
-    services.scorecard_save(assignment_id=a.pk, member=member, choices={"1.1": 3}, knockouts=["1.1"])
-    events = list(EvaluationEvent.objects.filter(assignment=a, action="scorecard_changed").order_by("pk"))
+    services.scorecard_save(
+        assignment_id=a.pk, member=member, choices={"1.1": 1}
+    )  # no change: no event
+    services.scorecard_save(
+        assignment_id=a.pk, member=member, choices={"1.1": 3}, knockouts=["1.1"]
+    )
+    events = list(
+        EvaluationEvent.objects.filter(assignment=a, action="scorecard_changed").order_by("pk")
+    )
     assert [e.data["choices"] for e in events] == [{"1.1": [None, 1]}, {"1.1": [1, 3]}]
     assert events[1].data["knockouts"] == ["1.1"] and all(e.actor == member for e in events)

@@ -137,7 +137,13 @@ def test_translate(api):
     (item,) = response.json()
     assert item["successor_known"] is True
     assert item["successors"] == [
-        {"code": "28756", "name": "Phú Khương", "full_name": "Phường Phú Khương", "level": "commune", "relation": "full"}
+        {
+            "code": "28756",
+            "name": "Phú Khương",
+            "full_name": "Phường Phú Khương",
+            "level": "commune",
+            "relation": "full",
+        }
     ]
 
 
@@ -162,7 +168,11 @@ def test_schema_documents_the_endpoints(api):
         import yaml  # drf-spectacular depends on PyYAML
 
         paths = yaml.safe_load(response.content)["paths"]
-    for path in ("/api/v1/admin-units/", "/api/v1/admin-units/locate/", "/api/v1/admin-units/translate/"):
+    for path in (
+        "/api/v1/admin-units/",
+        "/api/v1/admin-units/locate/",
+        "/api/v1/admin-units/translate/",
+    ):
         assert path in paths
 
 
@@ -173,17 +183,26 @@ def test_gdal_reads_the_geojson_layer(live_server, boundaries, tmp_path):
     url = f"{live_server.url}{URL}?level=commune&parent=86&page_size=200&format=geojson"
     info = subprocess.run(
         ["ogrinfo", "-ro", "-so", "-al", f"GeoJSON:{url}"],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     ).stdout
     assert "Feature Count: 124" in info
     assert "Geometry: Multi Polygon" in info
     assert "code: String" in info and "parent_code: String" in info
 
     out = tmp_path / "communes.gpkg"
-    subprocess.run(["ogr2ogr", "-f", "GPKG", str(out), f"GeoJSON:{url}"], check=True, timeout=120,
-                   capture_output=True)
+    subprocess.run(
+        ["ogr2ogr", "-f", "GPKG", str(out), f"GeoJSON:{url}"],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
     count = subprocess.run(
         ["ogrinfo", "-ro", "-sql", "SELECT COUNT(*) AS n FROM OGRGeoJSON", str(out)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "n (Integer) = 124" in count

@@ -28,7 +28,9 @@ def test_ben_tre_had_nine_districts_until_the_reform():
 
 
 def test_vinh_long_has_124_communes_48_of_them_from_ben_tre():
-    communes = AdminUnit.objects.valid_on(date.today()).filter(level=Level.COMMUNE, parent__code="86")
+    communes = AdminUnit.objects.valid_on(date.today()).filter(
+        level=Level.COMMUNE, parent__code="86"
+    )
     assert communes.count() == 124
     assert all(c.geom is not None and c.geom.valid for c in communes)
     old_ben_tre = AdminUnit.objects.filter(level=Level.COMMUNE, parent__parent__code="83")
@@ -69,10 +71,19 @@ def test_sources_keep_licence_and_attribution():
 
 def _snapshot():
     units = sorted(
-        (u.level, u.code, str(u.valid_to), u.name, u.parent_id, u.geom.wkb.hex() if u.geom else None)
+        (
+            u.level,
+            u.code,
+            str(u.valid_to),
+            u.name,
+            u.parent_id,
+            u.geom.wkb.hex() if u.geom else None,
+        )
         for u in AdminUnit.objects.all()
     )
-    links = sorted(AdminUnitSuccession.objects.values_list("predecessor_id", "successor_id", "relation"))
+    links = sorted(
+        AdminUnitSuccession.objects.values_list("predecessor_id", "successor_id", "relation")
+    )
     return units, links
 
 
@@ -116,7 +127,9 @@ def test_self_intersecting_polygon_is_refused(tmp_path):
     collection["features"][2]["geometry"] = {"type": "MultiPolygon", "coordinates": [bowtie]}
     path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"ben_tre_districts.geojson: feature 2 .*invalid geometry"):
+    with pytest.raises(
+        CommandError, match=r"ben_tre_districts.geojson: feature 2 .*invalid geometry"
+    ):
         call_command("load_admin_units", "--dir", str(data_dir))
 
 
@@ -127,7 +140,9 @@ def test_broken_csv_row_is_named(tmp_path):
     lines[5] = lines[5].replace(",full", ",most")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"vinh_long_2025_old_new_mapping.csv: row 6 .*bad relation 'most'"):
+    with pytest.raises(
+        CommandError, match=r"vinh_long_2025_old_new_mapping.csv: row 6 .*bad relation 'most'"
+    ):
         call_command("load_admin_units", "--dir", str(data_dir))
 
 

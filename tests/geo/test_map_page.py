@@ -16,7 +16,9 @@ def test_map_draws_communes_offline_and_toggles_eras(browser_page, live_server, 
     assert page.locator("path.unit-commune").count() == 124
     assert page.locator("path.unit-province").count() == 34
     credits = page.locator(".leaflet-control-attribution").inner_text()
-    assert "sapnhap.bando.com.vn" in credits and "dvhcvn" in credits and "gis.chinhphu.vn" in credits
+    assert (
+        "sapnhap.bando.com.vn" in credits and "dvhcvn" in credits and "gis.chinhphu.vn" in credits
+    )
     assert "Đang hiển thị 34 tỉnh" in page.locator("#map-status").inner_text()
     browser_page.screenshot("map-current")
 

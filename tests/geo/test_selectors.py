@@ -87,7 +87,9 @@ def test_points_on_either_side_of_a_shared_border(code_a, code_b):
 
 def test_province_border_between_vinh_long_and_dong_thap():
     vinh_long = AdminUnit.objects.get(code="86", level=Level.PROVINCE, valid_to__isnull=True)
-    neighbours = AdminUnit.objects.filter(level=Level.PROVINCE, valid_to__isnull=True).exclude(pk=vinh_long.pk)
+    neighbours = AdminUnit.objects.filter(level=Level.PROVINCE, valid_to__isnull=True).exclude(
+        pk=vinh_long.pk
+    )
     neighbour = next(p for p in neighbours if p.geom.intersection(vinh_long.geom).length > 0.05)
     border = neighbour.geom.intersection(vinh_long.geom)
     on_border = border.point_on_surface
@@ -99,13 +101,18 @@ def test_province_border_between_vinh_long_and_dong_thap():
 def test_translate_an_old_commune():
     (result,) = unit_translate(code="28759")  # Phường 8, Thành phố Bến Tre
     assert result.unit.full_name == "Phường 8"
-    assert [(s.unit.full_name, s.relation) for s in result.successors] == [("Phường Phú Khương", "full")]
+    assert [(s.unit.full_name, s.relation) for s in result.successors] == [
+        ("Phường Phú Khương", "full")
+    ]
 
 
 def test_translate_a_split_commune_gives_every_part():
     results = unit_translate(code="29719", level=Level.COMMUNE)  # Thị trấn Tam Bình, split in two
     old = next(r for r in results if not r.current)
-    assert {(s.unit.code, s.relation) for s in old.successors} == {("29719", "partial"), ("29836", "partial")}
+    assert {(s.unit.code, s.relation) for s in old.successors} == {
+        ("29719", "partial"),
+        ("29836", "partial"),
+    }
     assert any(r.current for r in results)  # the code is reused by a current unit
 
 

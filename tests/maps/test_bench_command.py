@@ -21,7 +21,13 @@ def test_bench_gis_reports_ratios_and_rolls_back():
     call_command("bench_gis", producers=60, products=90, runs=1, stdout=out)
     text = out.getvalue()
     assert "data: 34 provinces" in text and "90 products" in text
-    for row in ("products (public)", "dossiers", "admin-units", "products 12/", "/dashboards/api/summary"):
+    for row in (
+        "products (public)",
+        "dossiers",
+        "admin-units",
+        "products 12/",
+        "/dashboards/api/summary",
+    ):
         assert row in text, text
     assert "synthetic data rolled back" in text
     assert not Producer.objects.filter(name__startswith="BENCH").exists()

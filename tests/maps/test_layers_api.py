@@ -32,8 +32,14 @@ def world(chain, decide, people):  # noqa: F811
     c = chain.evaluated(3, name="Bánh tráng C")
     decide([a.pk, c.pk])
     revoked = Certificate.objects.get(result=c)
-    certificate_revoke(certificate_id=revoked.pk, ground="b", decision_number="9/QĐ-UBND",
-                       decided_on=timezone.localdate(), actor=people["leader"], note="Hậu kiểm")
+    certificate_revoke(
+        certificate_id=revoked.pk,
+        ground="b",
+        decision_number="9/QĐ-UBND",
+        decided_on=timezone.localdate(),
+        actor=people["leader"],
+        note="Hậu kiểm",
+    )
     product_b = chain.product("Mứt dừa B", commune="28756")
     chain.accepted_dossier(product_b, commune="28756")
     return {
@@ -59,7 +65,12 @@ def test_public_products_are_standing_ones_without_personal_data(world, client):
     assert names(response) == ["Kẹo dừa A"]
     body = response.content.decode()
     producer = world["a"].product.producer
-    for private in (producer.representative_name, producer.registration_number, producer.email, "\"status\""):
+    for private in (
+        producer.representative_name,
+        producer.registration_number,
+        producer.email,
+        '"status"',
+    ):
         assert private not in body
     feature = response.json()["features"][0]
     assert feature["properties"]["stars"] == 4
@@ -80,14 +91,24 @@ def test_public_products_are_standing_ones_without_personal_data(world, client):
 
 def test_scoped_layers_follow_the_jurisdiction(world, people, make_user):
     assert names(signed_in(people["province"]).get(SCOPED + "products/")) == [
-        "Bánh tráng C", "Kẹo dừa A", "Mứt dừa B"]
-    assert names(signed_in(people["producer"]).get(SCOPED + "products/")) == ["Bánh tráng C", "Kẹo dừa A"]
+        "Bánh tráng C",
+        "Kẹo dừa A",
+        "Mứt dừa B",
+    ]
+    assert names(signed_in(people["producer"]).get(SCOPED + "products/")) == [
+        "Bánh tráng C",
+        "Kẹo dừa A",
+    ]
     assert names(signed_in(people["commune2"]).get(SCOPED + "products/")) == ["Mứt dừa B"]
     assert names(signed_in(people["other_province"]).get(SCOPED + "products/")) == []
-    assert names(signed_in(people["commune2"]).get(SCOPED + "dossiers/"), "product_name") == ["Mứt dừa B"]
+    assert names(signed_in(people["commune2"]).get(SCOPED + "dossiers/"), "product_name") == [
+        "Mứt dừa B"
+    ]
     # Revoked certificates stay visible to staff, with their status.
-    statuses = {f["properties"]["product_code"]: f["properties"]["status"]
-                for f in signed_in(people["province"]).get(SCOPED + "certificates/").json()["features"]}
+    statuses = {
+        f["properties"]["product_code"]: f["properties"]["status"]
+        for f in signed_in(people["province"]).get(SCOPED + "certificates/").json()["features"]
+    }
     assert statuses == {world["a"].product_code: "valid", world["c"].product_code: "revoked"}
     response = signed_in(people["province"]).get(SCOPED + "products/")
     assert response["Cache-Control"] == "private, no-cache"
@@ -108,9 +129,13 @@ def test_anonymous_gets_401_with_basic_challenge_and_basic_or_token_work(world, 
     user.set_password(PASSWORD)
     user.save()
     basic = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
-    assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Basic {basic}")) == ["Mứt dừa B"]
+    assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Basic {basic}")) == [
+        "Mứt dừa B"
+    ]
     _token, key = api_token_create(user=user)
-    assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Token {key}")) == ["Mứt dừa B"]
+    assert names(client.get(SCOPED + "products/", HTTP_AUTHORIZATION=f"Token {key}")) == [
+        "Mứt dừa B"
+    ]
     assert client.get(SCOPED + "products/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
 
 
@@ -118,32 +143,58 @@ def test_filters_mean_the_same_on_each_layer(world, people):
     api = signed_in(people["province"])
     assert names(api.get(SCOPED + "products/?star=4")) == ["Kẹo dừa A"]
     assert names(api.get(SCOPED + "products/?star=3")) == []  # the 3★ certificate is revoked
-    assert names(api.get(SCOPED + "products/?group=I")) == ["Bánh tráng C", "Kẹo dừa A", "Mứt dừa B"]
+    assert names(api.get(SCOPED + "products/?group=I")) == [
+        "Bánh tráng C",
+        "Kẹo dừa A",
+        "Mứt dừa B",
+    ]
     assert names(api.get(SCOPED + "products/?group=II")) == []
     assert names(api.get(SCOPED + "products/?unit=28756")) == ["Mứt dừa B"]
-    assert names(api.get(SCOPED + "products/?unit=86")) == ["Bánh tráng C", "Kẹo dừa A", "Mứt dừa B"]
+    assert names(api.get(SCOPED + "products/?unit=86")) == [
+        "Bánh tráng C",
+        "Kẹo dừa A",
+        "Mứt dừa B",
+    ]
     # Bến Tre province before July 2025: filtered by its boundary.
-    assert names(api.get(SCOPED + "products/?unit=83")) == ["Bánh tráng C", "Kẹo dừa A", "Mứt dừa B"]
+    assert names(api.get(SCOPED + "products/?unit=83")) == [
+        "Bánh tráng C",
+        "Kẹo dừa A",
+        "Mứt dừa B",
+    ]
     assert names(api.get(SCOPED + "products/?unit=01")) == []
     assert names(api.get(SCOPED + "products/?bbox=105,20,106,21.5")) == []
-    assert names(api.get(SCOPED + "products/?bbox=106,9.5,107,10.8")) == ["Bánh tráng C", "Kẹo dừa A", "Mứt dừa B"]
+    assert names(api.get(SCOPED + "products/?bbox=106,9.5,107,10.8")) == [
+        "Bánh tráng C",
+        "Kẹo dừa A",
+        "Mứt dừa B",
+    ]
     assert names(api.get(SCOPED + "products/?certificate_status=revoked")) == ["Bánh tráng C"]
     assert names(api.get(SCOPED + "products/?certificate_status=valid")) == ["Kẹo dừa A"]
     assert names(api.get(SCOPED + "products/?certificate_status=none")) == ["Mứt dừa B"]
-    statuses = {f["properties"]["name"]: f["properties"]["certificate_status"]
-                for f in api.get(SCOPED + "products/").json()["features"]}
+    statuses = {
+        f["properties"]["name"]: f["properties"]["certificate_status"]
+        for f in api.get(SCOPED + "products/").json()["features"]
+    }
     assert statuses == {"Kẹo dừa A": "valid", "Bánh tráng C": "revoked", "Mứt dừa B": None}
-    assert names(api.get(SCOPED + "certificates/?status=revoked"), "product_name") == ["Bánh tráng C"]
-    assert names(api.get(SCOPED + "certificates/?expiring=false&star=4"), "product_name") == ["Kẹo dừa A"]
+    assert names(api.get(SCOPED + "certificates/?status=revoked"), "product_name") == [
+        "Bánh tráng C"
+    ]
+    assert names(api.get(SCOPED + "certificates/?expiring=false&star=4"), "product_name") == [
+        "Kẹo dừa A"
+    ]
     assert names(api.get(SCOPED + "dossiers/?status=accepted"), "product_name") == ["Mứt dừa B"]
-    assert names(api.get(SCOPED + "dossiers/?open=false"), "product_name") == ["Bánh tráng C", "Kẹo dừa A"]
+    assert names(api.get(SCOPED + "dossiers/?open=false"), "product_name") == [
+        "Bánh tráng C",
+        "Kẹo dừa A",
+    ]
     assert names(api.get(SCOPED + "dossiers/?overdue=true"), "product_name") == []
     assert names(api.get(SCOPED + "dossiers/?round=1999"), "product_name") == []
     today = timezone.localdate()
     before = (today - timedelta(days=400)).isoformat()
     assert names(api.get(SCOPED + f"certificates/?datetime={before}"), "product_name") == []
-    assert names(api.get(SCOPED + f"certificates/?datetime={today.isoformat()}/.."), "product_name") == [
-        "Bánh tráng C", "Kẹo dừa A"]
+    assert names(
+        api.get(SCOPED + f"certificates/?datetime={today.isoformat()}/.."), "product_name"
+    ) == ["Bánh tráng C", "Kẹo dừa A"]
 
 
 @pytest.mark.parametrize(
@@ -200,9 +251,13 @@ def test_admin_units_carry_indicators_old_and_new(world, people, client):
     assert communes["numberMatched"] == 124
     by_code = {f["properties"]["code"]: f["properties"] for f in communes["features"]}
     assert by_code["28777"]["products_star_4"] == 1 and by_code["28777"]["products_recognised"] == 1
-    assert by_code["28777"]["products_group_I"] == 1 and by_code["28756"]["products_recognised"] == 0
+    assert (
+        by_code["28777"]["products_group_I"] == 1 and by_code["28756"]["products_recognised"] == 0
+    )
     assert "dossiers_open" not in by_code["28756"]  # staff-only indicator
-    scoped = signed_in(people["province"]).get(SCOPED + "admin-units/?level=commune&parent=86").json()
+    scoped = (
+        signed_in(people["province"]).get(SCOPED + "admin-units/?level=commune&parent=86").json()
+    )
     by_code = {f["properties"]["code"]: f["properties"] for f in scoped["features"]}
     assert by_code["28756"]["dossiers_open"] == 1 and by_code["28777"]["dossiers_recognised"] == 2
     # Before the reform: 9 Bến Tre districts, counted by location inside their boundary.
@@ -224,7 +279,13 @@ def test_layer_list_describes_filters_and_hides_private_layers(people, client):
     staff = {lay["id"]: lay for lay in signed_in(people["province"]).get(SCOPED).json()["layers"]}
     star = next(f for f in staff["products"]["filters"] if f["name"] == "star")
     assert (star["minimum"], star["maximum"]) == (3, 5)
-    assert {f["name"] for f in staff["dossiers"]["filters"]} >= {"status", "unit", "round", "group", "overdue"}
+    assert {f["name"] for f in staff["dossiers"]["filters"]} >= {
+        "status",
+        "unit",
+        "round",
+        "group",
+        "overdue",
+    }
 
 
 def test_query_count_does_not_grow_with_rows(world, chain, people):
@@ -235,7 +296,10 @@ def test_query_count_does_not_grow_with_rows(world, chain, people):
             assert api.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    before = {lay: count(SCOPED + f"{lay}/?limit=1000") for lay in ("products", "dossiers", "certificates", "producers")}
+    before = {
+        lay: count(SCOPED + f"{lay}/?limit=1000")
+        for lay in ("products", "dossiers", "certificates", "producers")
+    }
     units_before = count(SCOPED + "admin-units/?level=commune")
     for i in range(3):
         chain.accepted_dossier(chain.product(f"Thêm {i}", commune="28756"), commune="28756")
@@ -255,7 +319,11 @@ def test_gdal_reads_the_public_layer_from_a_live_server(boundaries, live_server,
     out = tmp_path / "products.gpkg"
     subprocess.run(["ogr2ogr", "-f", "GPKG", str(out), f"GeoJSON:{url}"], check=True, timeout=60)
     info = subprocess.run(
-        ["ogrinfo", "-ro", "-al", "-q", str(out)], check=True, capture_output=True, text=True, timeout=60
+        ["ogrinfo", "-ro", "-al", "-q", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout
     assert "Kẹo dừa A" in info and "Bánh tráng C" not in info and "Mứt dừa B" not in info
     assert world_["a"].product_code in info

@@ -166,9 +166,7 @@ def test_tiles_follow_the_jurisdiction(maps_world, client, tmp_path):
         == 200
     )
     _token, key = api_token_create(user=people["producer"])
-    by_token = client.get(
-        f"/tiles/products/{z}/{x}/{y}.pbf", HTTP_AUTHORIZATION=f"Token {key}"
-    )
+    by_token = client.get(f"/tiles/products/{z}/{x}/{y}.pbf", HTTP_AUTHORIZATION=f"Token {key}")
     assert by_token.status_code == 200 and by_token["Cache-Control"] == "private, no-cache"
 
 

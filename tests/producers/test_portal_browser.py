@@ -39,8 +39,10 @@ def test_register_place_and_draw_areas(browser_page, live_server, boundaries, ma
     page.fill("#id_address", "An Hội")
     page.fill("#id_representative_name", "Chị Bản Đồ")
     # Click the map where Bến Tre's city centre is (pixel from the map's own projection).
-    pixel = page.evaluate("() => document.getElementById('pick-map').ocopMap"
-                          ".latLngToContainerPoint([10.2415, 106.3756])")
+    pixel = page.evaluate(
+        "() => document.getElementById('pick-map').ocopMap"
+        ".latLngToContainerPoint([10.2415, 106.3756])"
+    )
     page.locator("#pick-map").click(position={"x": pixel["x"], "y": pixel["y"]})
     assert page.input_value("#id_lon") and page.input_value("#id_lat")
     page.click("[data-testid=register]")
@@ -58,7 +60,9 @@ def test_register_place_and_draw_areas(browser_page, live_server, boundaries, ma
     page.mouse.down()
     page.mouse.move(x + 60, y + 40, steps=8)
     page.mouse.up()
-    page.wait_for_function("() => document.querySelector('[data-testid=map-status]').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=map-status]').textContent.length > 0"
+    )
     moved = Producer.objects.get(pk=producer.pk)
     assert moved.location != producer.location
     assert moved.commune == units_at(lon=moved.location.x, lat=moved.location.y).commune
@@ -76,7 +80,9 @@ def test_register_place_and_draw_areas(browser_page, live_server, boundaries, ma
     _draw(page, [(200, 300), (300, 400), (300, 300), (200, 400)])
     page.fill("#area-name", "Hình nơ")
     page.click("[data-testid=save-area]")
-    page.wait_for_function("() => document.querySelector('[data-testid=map-error]').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=map-error]').textContent.length > 0"
+    )
     assert ProductionArea.objects.filter(producer=producer).count() == 1
     browser_page.screenshot("producer-profile-areas")
     assert browser_page.outside == []

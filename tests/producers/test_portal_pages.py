@@ -6,8 +6,12 @@ from apps.producers.models import Producer
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "name": "HTX Thử Bản Đồ", "legal_type": "cooperative", "registration_number": "BD-01",
-    "registration_date": "2019-05-01", "address": "An Hội", "representative_name": "Chị Bản Đồ",
+    "name": "HTX Thử Bản Đồ",
+    "legal_type": "cooperative",
+    "registration_number": "BD-01",
+    "registration_date": "2019-05-01",
+    "address": "An Hội",
+    "representative_name": "Chị Bản Đồ",
 }
 
 
@@ -28,7 +32,9 @@ def test_registration_derives_commune_and_province(client, producer_user):
 
 
 @pytest.mark.parametrize("lon, lat", [("107.3", "9.6"), ("105.85", "21.03")], ids=["sea", "ha-noi"])
-def test_registration_outside_the_province_is_refused_and_keeps_the_form(client, producer_user, lon, lat):
+def test_registration_outside_the_province_is_refused_and_keeps_the_form(
+    client, producer_user, lon, lat
+):
     client.force_login(producer_user)
     response = client.post("/producers/", {**FORM, "lon": lon, "lat": lat})
     assert response.status_code == 400

@@ -119,9 +119,7 @@ def test_layer_api_offset_beyond_the_maximum_is_400(client, offset):
 @pytest.mark.parametrize("value", UNICODE_NUMBERS)
 @pytest.mark.parametrize("param", ["limit", "offset"])
 def test_ogc_items_paging_takes_ascii_digits_only(client, param, value):
-    response = client.get(
-        "/ogc/collections/public-products/items", {param: value, "f": "json"}
-    )
+    response = client.get("/ogc/collections/public-products/items", {param: value, "f": "json"})
     assert response.status_code == 400, response.content[:300]
     assert response.json()["extra"]["key"] == param
 
@@ -251,9 +249,7 @@ def test_product_page_editor_ids_take_ascii_digits_only(client, owner, product, 
     client.force_login(owner)
     action = "link-delete" if field == "link_id" else "photo-delete"
     for value in (SUPERSCRIPT, ARABIC, "abc"):
-        response = client.post(
-            f"/product-pages/{product.pk}/", {"action": action, field: value}
-        )
+        response = client.post(f"/product-pages/{product.pk}/", {"action": action, field: value})
         assert response.status_code == 400, response.status_code
 
 

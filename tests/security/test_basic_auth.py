@@ -16,7 +16,9 @@ def basic(username: str, password: str) -> str:
     "username,password",
     [("pro\x00ducer", "x"), ("producer", "pass\x00word"), ("pro\x1bducer", "x"), ("\x7f", "x")],
 )
-@pytest.mark.parametrize("url", ["/api/v1/dossiers/", "/api/v1/layers/producers/", "/ogc/collections"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/dossiers/", "/api/v1/layers/producers/", "/ogc/collections"]
+)
 def test_control_characters_in_basic_credentials_are_refused(client, username, password, url):
     response = client.get(url, headers={"authorization": basic(username, password)})
     # 401 where Basic is the first scheme (GIS endpoints, with a challenge); the session-first

@@ -279,7 +279,13 @@ class Visitor:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_major_pages_raise_no_policy_violation(
-    browser_page, live_server, boundaries, province, people, published_lot, settings  # noqa: F811
+    browser_page,
+    live_server,
+    boundaries,
+    province,
+    people,
+    published_lot,
+    settings,  # noqa: F811
 ):
     settings.OCOP_BASEMAP_URL = ""
     council, members = province.council, province.members

@@ -134,9 +134,9 @@ def test_only_the_producer_publishes(lot, people, client_for):
         403,
         404,
     )
-    assert client_for(people["producer2"]).post(
-        f"/api/v1/lots/{lot.pk}/publish/"
-    ).status_code == 404
+    assert (
+        client_for(people["producer2"]).post(f"/api/v1/lots/{lot.pk}/publish/").status_code == 404
+    )
     lot.refresh_from_db()
     assert not lot.published
 

@@ -37,9 +37,14 @@ def drafts(boundaries, make_user, unit):
     """A producer with WRITERS draft dossiers, one per product."""
     user = make_user(Role.PRODUCER, [unit("28777")], username="producer")
     producer = producer_create(
-        actor=user, name="DEMO HTX Dừa Xanh", legal_type="cooperative",
-        registration_number="DEMO-001", registration_date=date(2015, 3, 1), address="An Hội",
-        location=Point(106.3756, 10.2415, srid=4326), representative_name="Nguyễn Thị Demo",
+        actor=user,
+        name="DEMO HTX Dừa Xanh",
+        legal_type="cooperative",
+        registration_number="DEMO-001",
+        registration_date=date(2015, 3, 1),
+        address="An Hội",
+        location=Point(106.3756, 10.2415, srid=4326),
+        representative_name="Nguyễn Thị Demo",
         email="htx@example.test",
     )
     api = APIClient()
@@ -134,7 +139,8 @@ def test_a_page_gets_the_busy_page_not_a_500(drafts, short_busy_timeout, client)
     try:
         other.execute("BEGIN IMMEDIATE")
         response = client.post(
-            "/accounts/login/", {"username": "producer", "password": "Mật-khẩu-thử-1"},
+            "/accounts/login/",
+            {"username": "producer", "password": "Mật-khẩu-thử-1"},
             headers={"accept": "text/html"},
         )
         assert response.status_code == 503 and int(response["Retry-After"]) > 0

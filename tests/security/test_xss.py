@@ -294,9 +294,7 @@ def test_producer_profile_and_pages_keep_every_text_as_text(browser_page, live_s
     assert any(literally(s, "Bên") for s in shown), shown
 
 
-def test_dashboards_and_officer_pages_keep_every_text_as_text(
-    browser_page, live_server, poisoned
-):
+def test_dashboards_and_officer_pages_keep_every_text_as_text(browser_page, live_server, poisoned):
     w = Watched(browser_page, live_server)
     w.login("province")
     ready = "#map[data-points-loaded='1']"
@@ -326,7 +324,11 @@ def test_dashboards_and_officer_pages_keep_every_text_as_text(
 
 @pytest.mark.parametrize("layer", ["products", "producers", "dossiers"])
 def test_standalone_html_map_keeps_every_text_as_text(
-    browser_page, poisoned, people, tmp_path, layer  # noqa: F811
+    browser_page,
+    poisoned,
+    people,
+    tmp_path,
+    layer,  # noqa: F811
 ):
     api = APIClient()
     api.force_authenticate(people["province"])

@@ -22,6 +22,7 @@ def open_popup(page, point):
             continue
     page.wait_for_selector(".leaflet-popup-content")  # fails with Playwright's own message
 
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 

@@ -111,4 +111,6 @@ def exception_handler(exc, context):
 def not_found(**extra: Any) -> ApplicationError:
     """The one 404 for records that do not exist or are outside the user's jurisdiction: the two
     cases must look the same, so nothing reveals that a record exists."""
-    return ApplicationError(ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction."), extra=extra)
+    return ApplicationError(
+        ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction."), extra=extra
+    )

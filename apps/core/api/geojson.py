@@ -49,7 +49,9 @@ def feature(geometry_json: str | None, properties: Mapping[str, Any], fid: Any =
 
 
 def feature_collection(features: Iterable[dict], **members: Any) -> bytes:
-    return orjson.dumps({"type": "FeatureCollection", **members, "features": list(features)}, default=str)
+    return orjson.dumps(
+        {"type": "FeatureCollection", **members, "features": list(features)}, default=str
+    )
 
 
 def feature_collection_page(request, rows, *, view) -> Response:
@@ -60,7 +62,11 @@ def feature_collection_page(request, rows, *, view) -> Response:
     paginator = Pagination()
     page = paginator.paginate_queryset(rows, request, view=view)
     features = [
-        feature(row["geometry"], {k: v for k, v in row.items() if k not in ("id", "geometry")}, row["id"])
+        feature(
+            row["geometry"],
+            {k: v for k, v in row.items() if k not in ("id", "geometry")},
+            row["id"],
+        )
         for row in page
     ]
     body = feature_collection(

@@ -47,7 +47,10 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             for status, description in ERROR_STATUSES.items():
                 operation["responses"].setdefault(
                     status,
-                    {"description": description, "content": {"application/json": {"schema": reference}}},
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
                 )
     return result
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.core.parsing import AsciiIntegerSerializerField
-
 from apps.criteria import engine
 from apps.criteria.errors import CriteriaError, CriteriaErrorCode
 

@@ -2,7 +2,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.parsing import AsciiIntegerSerializerField
-
 from apps.dossiers.choices import AnnexType, DossierKind, DossierStatus
 from apps.dossiers.selectors import is_overdue
 
@@ -24,7 +23,9 @@ class RenewedCertificate(serializers.Serializer):
 
 
 class FilingWindow(serializers.Serializer):
-    opens = serializers.DateField(help_text="First day the re-evaluation may be filed (180 days before expiry).")
+    opens = serializers.DateField(
+        help_text="First day the re-evaluation may be filed (180 days before expiry)."
+    )
     closes = serializers.DateField(help_text="Last day it may be filed (120 days before expiry).")
 
 
@@ -45,7 +46,8 @@ class DossierOutput(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     commune_deadline = serializers.DateField(allow_null=True)
     decision_deadline = serializers.DateField(
-        allow_null=True, help_text="Re-evaluations: decided by this day (45 days from the complete dossier, Đ7.6.g)."
+        allow_null=True,
+        help_text="Re-evaluations: decided by this day (45 days from the complete dossier, Đ7.6.g).",
     )
     overdue = serializers.SerializerMethodField()
     renews = RenewedCertificate(allow_null=True)
@@ -125,9 +127,15 @@ class DossierDetailOutput(DossierOutput):
         result = latest_council_result(obj)
         if result is None:
             return None
-        return {"total": str(result.total), "star": result.star, "rejected": result.rejected,
-                "rejected_by": result.rejected_by, "unmet_minimums": result.unmet_minimums,
-                "feedback": result.feedback, "concluded_at": result.concluded_at}
+        return {
+            "total": str(result.total),
+            "star": result.star,
+            "rejected": result.rejected,
+            "rejected_by": result.rejected_by,
+            "unmet_minimums": result.unmet_minimums,
+            "feedback": result.feedback,
+            "concluded_at": result.concluded_at,
+        }
 
     def get_commune_assessment(self, obj) -> dict | None:
         assessment = getattr(obj, "commune_assessment", None)
@@ -152,7 +160,9 @@ class FormsInput(serializers.Serializer):
 
 class SelfAssessmentInput(serializers.Serializer):
     choices = serializers.DictField(child=AsciiIntegerSerializerField(min_value=1))
-    explanations = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True), required=False)
+    explanations = serializers.DictField(
+        child=serializers.CharField(max_length=5000, allow_blank=True), required=False
+    )
 
 
 class TransitionInput(serializers.Serializer):
@@ -167,6 +177,8 @@ class SamplesInput(serializers.Serializer):
 class FileUploadInput(serializers.Serializer):
     file = serializers.FileField()
     annex_type = serializers.ChoiceField(choices=AnnexType.choices)
-    criterion_code = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    criterion_code = serializers.CharField(
+        max_length=16, required=False, allow_blank=True, default=""
+    )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     replaces = AsciiIntegerSerializerField(required=False)

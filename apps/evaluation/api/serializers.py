@@ -8,8 +8,9 @@ from apps.core.parsing import AsciiIntegerSerializerField
 class ScorecardInput(serializers.Serializer):
     choices = serializers.DictField(child=AsciiIntegerSerializerField(min_value=1), required=False)
     knockouts = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
-    comments = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True),
-                                     required=False)
+    comments = serializers.DictField(
+        child=serializers.CharField(max_length=5000, allow_blank=True), required=False
+    )
 
     class Meta:
         ref_name = "CouncilScorecardInput"  # apps.criteria's ScorecardInput is the self-check
@@ -75,7 +76,7 @@ class AssignmentOutput(serializers.Serializer):
     )
     meeting_needed = serializers.SerializerMethodField(
         help_text="The council must meet: always without written opinions; with them, only when the "
-                  "submitted totals spread more than the council's threshold."
+        "submitted totals spread more than the council's threshold."
     )
 
     def get_result(self, obj) -> dict | None:
@@ -96,43 +97,65 @@ class AssignmentOutput(serializers.Serializer):
 class FieldVisitInput(serializers.Serializer):
     visited_on = serializers.DateField()
     location = serializers.JSONField()
-    findings = serializers.DictField(child=serializers.CharField(max_length=5000), required=False, default=dict)
+    findings = serializers.DictField(
+        child=serializers.CharField(max_length=5000), required=False, default=dict
+    )
     summary = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
 
 
 class AdvisoryReportInput(serializers.Serializer):
     """The advisory team's report (QĐ 26/2026 Đ7.3.c); fields left out keep what is saved."""
 
-    assessment = serializers.CharField(max_length=20000, required=False, allow_blank=True,
-                                       help_text="The assessment of the dossier.")
-    field_survey = serializers.CharField(max_length=20000, required=False, allow_blank=True,
-                                         help_text="The survey at the production site, or why none was made.")
+    assessment = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        help_text="The assessment of the dossier.",
+    )
+    field_survey = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        help_text="The survey at the production site, or why none was made.",
+    )
     documents_requested = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     recommendation = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
 
 class AdvisoryReportOutput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["none", "draft", "submitted"],
-                                     help_text="\"none\" until the team sends it, for everyone but the team.")
+    status = serializers.ChoiceField(
+        choices=["none", "draft", "submitted"],
+        help_text='"none" until the team sends it, for everyone but the team.',
+    )
     assessment = serializers.CharField()
     field_survey = serializers.CharField()
     documents_requested = serializers.CharField()
     recommendation = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
-    field_visits = serializers.IntegerField(help_text="Field visits recorded on the dossier (annexes).")
+    field_visits = serializers.IntegerField(
+        help_text="Field visits recorded on the dossier (annexes)."
+    )
     lab_requests = serializers.IntegerField(help_text="Lab-test requests (annexes).")
-    awaited = serializers.BooleanField(help_text="Members cannot submit their scorecards until it is sent.")
+    awaited = serializers.BooleanField(
+        help_text="Members cannot submit their scorecards until it is sent."
+    )
 
     @staticmethod
     def build(assignment, report) -> dict:
         from apps.evaluation.services import advisory_report_awaited
 
-        text = {name: getattr(report, name) if report else "" for name in
-                ("assessment", "field_survey", "documents_requested", "recommendation")}
-        return {"status": report.status if report else "none", **text,
-                "submitted_at": report.submitted_at if report else None,
-                "field_visits": assignment.field_visits.count(), "lab_requests": assignment.lab_requests.count(),
-                "awaited": advisory_report_awaited(assignment)}
+        text = {
+            name: getattr(report, name) if report else ""
+            for name in ("assessment", "field_survey", "documents_requested", "recommendation")
+        }
+        return {
+            "status": report.status if report else "none",
+            **text,
+            "submitted_at": report.submitted_at if report else None,
+            "field_visits": assignment.field_visits.count(),
+            "lab_requests": assignment.lab_requests.count(),
+            "awaited": advisory_report_awaited(assignment),
+        }
 
 
 class LabRequestInput(serializers.Serializer):
@@ -144,14 +167,18 @@ class RoundInput(serializers.Serializer):
     year = AsciiIntegerSerializerField(min_value=2019, max_value=2100)
     number = AsciiIntegerSerializerField(min_value=1, max_value=12)
     # Left out, they come from the province's plan (Đ5.1: proposals before 30/4 and 30/10).
-    proposal_deadline = serializers.DateField(required=False, help_text="Proposals made before this day.")
+    proposal_deadline = serializers.DateField(
+        required=False, help_text="Proposals made before this day."
+    )
     evaluation_deadline = serializers.DateField(required=False)
 
 
 class MemberInput(serializers.Serializer):
     user = AsciiIntegerSerializerField()
     role = serializers.ChoiceField(choices=["chair", "vice_chair", "member", "secretary"])
-    organisation = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    organisation = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
 
 
 class CouncilInput(serializers.Serializer):
@@ -159,14 +186,25 @@ class CouncilInput(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     criteria_set = serializers.CharField(max_length=32, default="QD26/2026")
     members = MemberInput(many=True)
-    advisors = serializers.ListField(child=AsciiIntegerSerializerField(), required=False, default=list)
-    quorum = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("1"),
-                                      required=False)
-    spread_threshold = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False)
+    advisors = serializers.ListField(
+        child=AsciiIntegerSerializerField(), required=False, default=list
+    )
+    quorum = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1"),
+        required=False,
+    )
+    spread_threshold = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False
+    )
     minimum_rule = serializers.ChoiceField(choices=["majority", "all", "any"], required=False)
     knockout_rule = serializers.ChoiceField(choices=["majority", "any"], required=False)
     reveal_after_submit = serializers.BooleanField(required=False)
-    conflict_rules = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    conflict_rules = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False
+    )
 
 
 class ProducerLinkInput(serializers.Serializer):

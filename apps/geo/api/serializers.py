@@ -6,9 +6,13 @@ from apps.geo.choices import Level
 
 class AdminUnitFilterSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    parent = serializers.RegexField(r"^[0-9]{1,10}\Z", required=False, help_text=_("Parent unit code"))
+    parent = serializers.RegexField(
+        r"^[0-9]{1,10}\Z", required=False, help_text=_("Parent unit code")
+    )
     code = serializers.RegexField(r"^[0-9]{1,10}\Z", required=False)
-    valid_on = serializers.DateField(required=False, help_text=_("Date (YYYY-MM-DD); default today"))
+    valid_on = serializers.DateField(
+        required=False, help_text=_("Date (YYYY-MM-DD); default today")
+    )
 
 
 class AdminUnitOutputSerializer(serializers.Serializer):

@@ -27,7 +27,17 @@ from .serializers import (
     TranslationSerializer,
 )
 
-_FIELDS = ("id", "code", "name", "full_name", "level", "unit_type", "parent_code", "valid_from", "valid_to")
+_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "full_name",
+    "level",
+    "unit_type",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+)
 
 
 class AdminUnitListApi(APIView):
@@ -65,11 +75,17 @@ class AdminUnitListApi(APIView):
             return feature_collection_page(request, rows, view=self)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.values(*_FIELDS), request, view=self)
-        return paginator.get_paginated_response([{k: v for k, v in row.items() if k != "id"} for row in page])
+        return paginator.get_paginated_response(
+            [{k: v for k, v in row.items() if k != "id"} for row in page]
+        )
 
 
 def _ref(unit):
-    return None if unit is None else {"code": unit.code, "name": unit.name, "full_name": unit.full_name}
+    return (
+        None
+        if unit is None
+        else {"code": unit.code, "name": unit.name, "full_name": unit.full_name}
+    )
 
 
 class AdminUnitLocateApi(APIView):
@@ -88,7 +104,9 @@ class AdminUnitLocateApi(APIView):
         if location is None:
             raise ApplicationError(
                 ErrorCode.OUTSIDE_ALL_UNITS,
-                _("This point is outside every administrative unit on that date (at sea or abroad)."),
+                _(
+                    "This point is outside every administrative unit on that date (at sea or abroad)."
+                ),
                 extra={"lon": data["lon"], "lat": data["lat"]},
             )
         return Response(
@@ -125,5 +143,3 @@ class AdminUnitTranslateApi(APIView):
                 extra={"key": "code"},
             )
         return Response(TranslationSerializer(results, many=True).data)
-
-

@@ -20,10 +20,16 @@ from ..layers import REGISTRY, LayerContext, get_layer, layer_property_names
 from ..selectors import MAX_LIMIT, feature_collection_bytes, layer_page, parse_paging
 
 COMMON_PARAMETERS = [
-    OpenApiParameter("limit", OpenApiTypes.INT, description=f"Features per page, at most {MAX_LIMIT}."),
+    OpenApiParameter(
+        "limit", OpenApiTypes.INT, description=f"Features per page, at most {MAX_LIMIT}."
+    ),
     OpenApiParameter("offset", OpenApiTypes.INT, description="Features to skip."),
     OpenApiParameter("bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat (CRS84)."),
-    OpenApiParameter("datetime", OpenApiTypes.STR, description="RFC 3339 instant or interval start/end, “..” open."),
+    OpenApiParameter(
+        "datetime",
+        OpenApiTypes.STR,
+        description="RFC 3339 instant or interval start/end, “..” open.",
+    ),
 ]
 
 
@@ -77,18 +83,29 @@ class _LayerFeaturesBase(APIView):
             query = request.query_params.copy()
             query["offset"] = str(offset + limit)
             query["limit"] = str(limit)
-            links.append({
-                "rel": "next",
-                "type": GEOJSON_MEDIA_TYPE,
-                "href": request.build_absolute_uri(request.path) + "?" + urlencode(query, doseq=True),
-            })
+            links.append(
+                {
+                    "rel": "next",
+                    "type": GEOJSON_MEDIA_TYPE,
+                    "href": request.build_absolute_uri(request.path)
+                    + "?"
+                    + urlencode(query, doseq=True),
+                }
+            )
         body = feature_collection_bytes(layer, page, ctx, links=links)
         return cached_response(request, body, GEOJSON_MEDIA_TYPE, public=self.public)
 
 
-@extend_schema(parameters=COMMON_PARAMETERS, responses={(200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer},
-               description=str(_("A layer as a GeoJSON FeatureCollection, scoped to your jurisdiction. "
-                                 "Filters: see /api/v1/layers/.")))
+@extend_schema(
+    parameters=COMMON_PARAMETERS,
+    responses={(200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer},
+    description=str(
+        _(
+            "A layer as a GeoJSON FeatureCollection, scoped to your jurisdiction. "
+            "Filters: see /api/v1/layers/."
+        )
+    ),
+)
 class LayerFeaturesApi(_LayerFeaturesBase):
     # Basic first: an anonymous request gets 401 with `WWW-Authenticate: Basic`, so QGIS and
     # GDAL ask for credentials instead of failing on a 403.
@@ -100,9 +117,13 @@ class LayerFeaturesApi(_LayerFeaturesBase):
     permission_classes = [IsAuthenticated]
 
 
-@extend_schema(parameters=COMMON_PARAMETERS, responses={(200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer},
-               description=str(_("The public variant of a layer: recognised, non-revoked products only, "
-                                 "no personal data.")))
+@extend_schema(
+    parameters=COMMON_PARAMETERS,
+    responses={(200, GEOJSON_MEDIA_TYPE): FeatureCollectionSerializer},
+    description=str(
+        _("The public variant of a layer: recognised, non-revoked products only, no personal data.")
+    ),
+)
 class PublicLayerFeaturesApi(_LayerFeaturesBase):
     permission_classes = [AllowAny]
     authentication_classes: list = []

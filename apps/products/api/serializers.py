@@ -2,7 +2,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.parsing import AsciiIntegerSerializerField
-
 from apps.products.choices import ProductStatus
 from apps.products.models import CLASSIFICATION_CODE_REGEX
 

@@ -81,41 +81,88 @@ class LocationShareApi(APIView):
 
 
 _TEXT = {"allow_blank": True, "allow_null": True}
-PUBLIC_PRODUCT = inline_serializer("PublicProduct", {
-    "product": inline_serializer("PublicProductProduct", {
-        "name": f.CharField(), "gtin": f.CharField(**_TEXT), "ocop_code": f.CharField(**_TEXT),
-        "url": f.CharField(), "story": f.CharField(**_TEXT), "story_en": f.CharField(**_TEXT),
-        "photos": f.ListField(child=f.URLField()),
-        "buy_links": f.ListField(child=f.DictField()),
-    }),
-    "producer": inline_serializer("PublicProductProducer", {
-        "name": f.CharField(), "commune": f.CharField(), "commune_code": f.CharField(),
-        "province": f.CharField(),
-    }),
-    "certificate": inline_serializer("PublicProductCertificate", {
-        "stars": f.IntegerField(), "number": f.CharField(**_TEXT), "decision_number": f.CharField(**_TEXT),
-        "decision_date": f.DateField(), "valid_from": f.DateField(), "valid_until": f.DateField(),
-        "extended_until": f.DateField(allow_null=True), "status": f.CharField(),
-        "revoked_on": f.DateField(allow_null=True), "revocation_decision": f.CharField(**_TEXT),
-    }),
-    "is_demo": f.BooleanField(),
-})
-SCAN_SUMMARY = inline_serializer("ScanSummary", {
-    "days": f.IntegerField(), "total": f.IntegerField(), "located": f.IntegerField(),
-    "flagged_total": f.IntegerField(),
-    "daily": inline_serializer("ScanDay", {
-        "day": f.DateField(), "scans": f.IntegerField(), "flagged": f.IntegerField(),
-    }, many=True),
-    "agents": f.DictField(child=f.IntegerField(), help_text="Scans per client class."),
-    "places": inline_serializer("ScanPlaces", {
-        "type": f.ChoiceField(choices=["FeatureCollection"]),
-        "features": FeatureSerializer(many=True),
-    }, help_text="0.1° cells as Point features with `scans`, `flagged`, `products`."),
-    "flagged": inline_serializer("ScanFlagged", {
-        "product_id": f.IntegerField(), "product": f.CharField(), "commune": f.CharField(allow_null=True),
-        "status": f.CharField(), "scans": f.IntegerField(), "located": f.IntegerField(),
-    }, many=True),
-})
+PUBLIC_PRODUCT = inline_serializer(
+    "PublicProduct",
+    {
+        "product": inline_serializer(
+            "PublicProductProduct",
+            {
+                "name": f.CharField(),
+                "gtin": f.CharField(**_TEXT),
+                "ocop_code": f.CharField(**_TEXT),
+                "url": f.CharField(),
+                "story": f.CharField(**_TEXT),
+                "story_en": f.CharField(**_TEXT),
+                "photos": f.ListField(child=f.URLField()),
+                "buy_links": f.ListField(child=f.DictField()),
+            },
+        ),
+        "producer": inline_serializer(
+            "PublicProductProducer",
+            {
+                "name": f.CharField(),
+                "commune": f.CharField(),
+                "commune_code": f.CharField(),
+                "province": f.CharField(),
+            },
+        ),
+        "certificate": inline_serializer(
+            "PublicProductCertificate",
+            {
+                "stars": f.IntegerField(),
+                "number": f.CharField(**_TEXT),
+                "decision_number": f.CharField(**_TEXT),
+                "decision_date": f.DateField(),
+                "valid_from": f.DateField(),
+                "valid_until": f.DateField(),
+                "extended_until": f.DateField(allow_null=True),
+                "status": f.CharField(),
+                "revoked_on": f.DateField(allow_null=True),
+                "revocation_decision": f.CharField(**_TEXT),
+            },
+        ),
+        "is_demo": f.BooleanField(),
+    },
+)
+SCAN_SUMMARY = inline_serializer(
+    "ScanSummary",
+    {
+        "days": f.IntegerField(),
+        "total": f.IntegerField(),
+        "located": f.IntegerField(),
+        "flagged_total": f.IntegerField(),
+        "daily": inline_serializer(
+            "ScanDay",
+            {
+                "day": f.DateField(),
+                "scans": f.IntegerField(),
+                "flagged": f.IntegerField(),
+            },
+            many=True,
+        ),
+        "agents": f.DictField(child=f.IntegerField(), help_text="Scans per client class."),
+        "places": inline_serializer(
+            "ScanPlaces",
+            {
+                "type": f.ChoiceField(choices=["FeatureCollection"]),
+                "features": FeatureSerializer(many=True),
+            },
+            help_text="0.1° cells as Point features with `scans`, `flagged`, `products`.",
+        ),
+        "flagged": inline_serializer(
+            "ScanFlagged",
+            {
+                "product_id": f.IntegerField(),
+                "product": f.CharField(),
+                "commune": f.CharField(allow_null=True),
+                "status": f.CharField(),
+                "scans": f.IntegerField(),
+                "located": f.IntegerField(),
+            },
+            many=True,
+        ),
+    },
+)
 
 
 class PublicProductApi(APIView):

@@ -25,11 +25,17 @@ class Command(BaseCommand):
         # Public product pages (GTIN, story, photo, buy links, synthetic scans), then a traced lot.
         public = public_demo_ensure()
         if public["created"]:
-            self.stdout.write(f"DEMO public pages: {public['products']} products, {public['scans']} scans.")
+            self.stdout.write(
+                f"DEMO public pages: {public['products']} products, {public['scans']} scans."
+            )
         trace = seed_traceability()
         if trace["created"]:
-            self.stdout.write(f"DEMO traceability: lot DEMO-2026-001 with {trace['events']} events (/trace/).")
+            self.stdout.write(
+                f"DEMO traceability: lot DEMO-2026-001 with {trace['events']} events (/trace/)."
+            )
         self.stdout.write(self.style.WARNING("DEMO ACCOUNTS (synthetic data, not real people):"))
         for a in accounts:
             where = ", ".join(a.units) or "toàn quốc / nationwide"
-            self.stdout.write(f"  {Role(a.role).label:<32} {a.username:<14} {a.password:<18} {where}")
+            self.stdout.write(
+                f"  {Role(a.role).label:<32} {a.username:<14} {a.password:<18} {where}"
+            )

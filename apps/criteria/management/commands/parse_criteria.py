@@ -21,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--source", type=Path, default=SOURCE, help="the HTML transcript (default: the committed copy)"
+            "--source",
+            type=Path,
+            default=SOURCE,
+            help="the HTML transcript (default: the committed copy)",
         )
         parser.add_argument(
             "--out",

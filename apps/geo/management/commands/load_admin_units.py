@@ -25,4 +25,6 @@ class Command(BaseCommand):
             if counter:
                 parts = ", ".join(f"{k} {v}" for k, v in sorted(counter.items()))
                 self.stdout.write(f"{label}: {parts}")
-        self.stdout.write(self.style.SUCCESS(f"Administrative units loaded ({report.changed} changes)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Administrative units loaded ({report.changed} changes).")
+        )

@@ -93,11 +93,19 @@ class Command(BaseCommand):
     # --- data --------------------------------------------------------------------------------
     def build(self, n_producers: int, n_products: int) -> User:
         today = timezone.localdate()
-        admin = User.objects.create(username="bench_ministry", role=Role.MINISTRY_OFFICER, is_active=True)
-        provinces = list(AdminUnit.objects.valid_on(today).filter(level="province", geom__isnull=False))
+        admin = User.objects.create(
+            username="bench_ministry", role=Role.MINISTRY_OFFICER, is_active=True
+        )
+        provinces = list(
+            AdminUnit.objects.valid_on(today).filter(level="province", geom__isnull=False)
+        )
         if len(provinces) != 34:
-            raise CommandError(f"expected the 34 provinces of today, found {len(provinces)}; run load_admin_units")
-        communes_86 = list(AdminUnit.objects.valid_on(today).filter(level="commune", parent__code="86"))
+            raise CommandError(
+                f"expected the 34 provinces of today, found {len(provinces)}; run load_admin_units"
+            )
+        communes_86 = list(
+            AdminUnit.objects.valid_on(today).filter(level="commune", parent__code="86")
+        )
         # Producers spread over provinces in proportion to their area, at random points inside
         # the real polygons (ST_GeneratePoints).
         per_province = self._split(n_producers, [p.geom.area for p in provinces])
@@ -117,7 +125,10 @@ class Command(BaseCommand):
                 cur.execute(
                     "SELECT p.i, c.id FROM unnest(%s::geometry[]) WITH ORDINALITY AS p(g, i) "
                     "JOIN geo_adminunit c ON c.id = ANY(%s) AND ST_Intersects(c.geom, p.g)",
-                    [[wkt for prov, wkt in points if prov.code == "86"], [c.pk for c in communes_86]],
+                    [
+                        [wkt for prov, wkt in points if prov.code == "86"],
+                        [c.pk for c in communes_86],
+                    ],
                 )
                 in_86 = [i for i, (prov, _) in enumerate(points) if prov.code == "86"]
                 for ordinal, commune_id in cur.fetchall():
@@ -125,12 +136,19 @@ class Command(BaseCommand):
         producers = Producer.objects.bulk_create(
             [
                 Producer(
-                    name=f"BENCH Chủ thể {i}", legal_type="cooperative", registration_number=f"BENCH-{i}",
-                    registration_date=date(2015, 1, 1), address="BENCH", representative_name="BENCH",
-                    location=wkt, province=prov,
+                    name=f"BENCH Chủ thể {i}",
+                    legal_type="cooperative",
+                    registration_number=f"BENCH-{i}",
+                    registration_date=date(2015, 1, 1),
+                    address="BENCH",
+                    representative_name="BENCH",
+                    location=wkt,
+                    province=prov,
                     # Only the pilot province has commune polygons; elsewhere the province
                     # stands in for the commune (benchmark data only, rolled back).
-                    commune_id=commune_of.get(i, prov.pk), is_demo=True, created_by=admin,
+                    commune_id=commune_of.get(i, prov.pk),
+                    is_demo=True,
+                    created_by=admin,
                 )
                 for i, (prov, wkt) in enumerate(points)
             ],
@@ -139,9 +157,14 @@ class Command(BaseCommand):
         codes = list(CLASSIFICATION_SHEETS.items())
         products = Product.objects.bulk_create(
             [
-                Product(name=f"BENCH Sản phẩm {i}", producer=producers[i % len(producers)], status="active",
-                        classification_code=codes[i % len(codes)][0], criteria_sheet=codes[i % len(codes)][1],
-                        created_by=admin)
+                Product(
+                    name=f"BENCH Sản phẩm {i}",
+                    producer=producers[i % len(producers)],
+                    status="active",
+                    classification_code=codes[i % len(codes)][0],
+                    criteria_sheet=codes[i % len(codes)][1],
+                    created_by=admin,
+                )
                 for i in range(n_products)
             ],
             batch_size=2000,
@@ -153,11 +176,17 @@ class Command(BaseCommand):
         dossiers = Dossier.objects.bulk_create(
             [
                 Dossier(
-                    product=product, status=DossierStatus.RECOGNISED if i in certified else random.choice(statuses),
-                    sheet=sheets[product.criteria_sheet], regime_code="QD26/2026",
-                    commune_id=product.producer.commune_id, province_id=product.producer.province_id,
+                    product=product,
+                    status=DossierStatus.RECOGNISED if i in certified else random.choice(statuses),
+                    sheet=sheets[product.criteria_sheet],
+                    regime_code="QD26/2026",
+                    commune_id=product.producer.commune_id,
+                    province_id=product.producer.province_id,
                     commune_deadline=today + timedelta(days=random.randint(-30, 30)),
-                    round_year=2026, round_number=random.choice((1, 2)), is_demo=True, created_by=admin,
+                    round_year=2026,
+                    round_number=random.choice((1, 2)),
+                    is_demo=True,
+                    created_by=admin,
                 )
                 for i, product in enumerate(products)
             ],
@@ -166,23 +195,51 @@ class Command(BaseCommand):
         rounds, councils, decisions = {}, {}, {}
         for province in provinces:
             rounds[province.pk] = EvaluationRound.objects.create(
-                level="province", province=province, year=2026, number=9,
-                proposal_deadline=date(2026, 4, 30), evaluation_deadline=date(2026, 6, 30), is_demo=True)
+                level="province",
+                province=province,
+                year=2026,
+                number=9,
+                proposal_deadline=date(2026, 4, 30),
+                evaluation_deadline=date(2026, 6, 30),
+                is_demo=True,
+            )
             councils[province.pk] = Council.objects.create(
-                name=f"BENCH {province.code}", round=rounds[province.pk], criteria_set=criteria_set,
-                regime_code="QD26/2026", created_by=admin)
+                name=f"BENCH {province.code}",
+                round=rounds[province.pk],
+                criteria_set=criteria_set,
+                regime_code="QD26/2026",
+                created_by=admin,
+            )
             decisions[province.pk] = RecognitionDecision.objects.create(
-                number=f"BENCH-{province.code}", date=date(2026, 1, 1), level="province", province=province,
-                signer_name="BENCH", signer_title="BENCH", created_by=admin)
+                number=f"BENCH-{province.code}",
+                date=date(2026, 1, 1),
+                level="province",
+                province=province,
+                signer_name="BENCH",
+                signer_title="BENCH",
+                created_by=admin,
+            )
         certified_dossiers = [d for i, d in enumerate(dossiers) if i in certified]
         assignments = Assignment.objects.bulk_create(
-            [Assignment(council=councils[d.province_id], dossier=d, assigned_by=admin) for d in certified_dossiers],
+            [
+                Assignment(council=councils[d.province_id], dossier=d, assigned_by=admin)
+                for d in certified_dossiers
+            ],
             batch_size=2000,
         )
         results = CouncilResult.objects.bulk_create(
             [
-                CouncilResult(assignment=a, total=Decimal(75), parts={}, band_star=4, star=4, spread=Decimal(0),
-                              scoring_members=5, council_size=5, concluded_by=admin)
+                CouncilResult(
+                    assignment=a,
+                    total=Decimal(75),
+                    parts={},
+                    band_star=4,
+                    star=4,
+                    spread=Decimal(0),
+                    scoring_members=5,
+                    council_size=5,
+                    concluded_by=admin,
+                )
                 for a in assignments
             ],
             batch_size=2000,
@@ -190,13 +247,21 @@ class Command(BaseCommand):
         Certificate.objects.bulk_create(
             [
                 Certificate(
-                    product_id=d.product_id, dossier=d, result=r, decision=decisions[d.province_id],
-                    number=f"BENCH-{i}", product_code=f"BENCH-{i:06d}", stars=random.choice((3, 3, 3, 4, 4, 5)),
-                    criteria_set_code="QD26/2026", regime_code="QD26/2026",
+                    product_id=d.product_id,
+                    dossier=d,
+                    result=r,
+                    decision=decisions[d.province_id],
+                    number=f"BENCH-{i}",
+                    product_code=f"BENCH-{i:06d}",
+                    stars=random.choice((3, 3, 3, 4, 4, 5)),
+                    criteria_set_code="QD26/2026",
+                    regime_code="QD26/2026",
                     valid_from=(start := today - timedelta(days=random.randint(0, 1400))),
                     valid_until=start + timedelta(days=1095),
                     status=random.choice(("active",) * 19 + ("revoked",)),
-                    pdf_storage_name="bench", sha256="0" * 64, is_demo=True,
+                    pdf_storage_name="bench",
+                    sha256="0" * 64,
+                    is_demo=True,
                 )
                 for i, (d, r) in enumerate(zip(certified_dossiers, results, strict=True))
             ],
@@ -221,17 +286,27 @@ class Command(BaseCommand):
     def report(self, user: User) -> None:
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
-        self.stdout.write(f"\nGeoJSON layers (median of {self.runs}; endpoint = the full request through "
-                          "Django; raw = the same SQL statements on a cursor + orjson)\n")
-        self.stdout.write(f"{'layer':<28}{'features':>9}{'MB':>7}{'endpoint ms':>13}{'raw ms':>9}{'ratio':>7}{'queries':>9}\n")
+        self.stdout.write(
+            f"\nGeoJSON layers (median of {self.runs}; endpoint = the full request through "
+            "Django; raw = the same SQL statements on a cursor + orjson)\n"
+        )
+        self.stdout.write(
+            f"{'layer':<28}{'features':>9}{'MB':>7}{'endpoint ms':>13}{'raw ms':>9}{'ratio':>7}{'queries':>9}\n"
+        )
         for layer_id, public, limit in (
-            ("products", False, 50_000), ("products", True, 50_000), ("producers", False, 50_000),
-            ("certificates", False, 50_000), ("dossiers", False, 50_000), ("admin-units", False, 200),
+            ("products", False, 50_000),
+            ("products", True, 50_000),
+            ("producers", False, 50_000),
+            ("certificates", False, 50_000),
+            ("dossiers", False, 50_000),
+            ("admin-units", False, 200),
         ):
             self.geojson_row(client, layer_id, public, limit, user)
         self.extra_reports(client, user)
 
-    def geojson_row(self, client: Client, layer_id: str, public: bool, limit: int, user: User) -> None:
+    def geojson_row(
+        self, client: Client, layer_id: str, public: bool, limit: int, user: User
+    ) -> None:
         layer = REGISTRY[layer_id]
         ctx = LayerContext(user=None if public else user, public=public)
         url = f"/api/v1/{'public/' if public else ''}layers/{layer_id}/?limit={limit}"
@@ -255,9 +330,20 @@ class Command(BaseCommand):
                     cur.fetchall()
                 cur.execute(sql, params)
                 rows = cur.fetchall()
-            return orjson.dumps({"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": r[0], "geometry": orjson.Fragment(r[1]) if r[1] else None,
-                 "properties": dict(zip(props, r[2:], strict=False))} for r in rows]})
+            return orjson.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "id": r[0],
+                            "geometry": orjson.Fragment(r[1]) if r[1] else None,
+                            "properties": dict(zip(props, r[2:], strict=False)),
+                        }
+                        for r in rows
+                    ],
+                }
+            )
 
         endpoint, raw_ms = paired_ms([lambda: client.get(url), raw], self.runs)
         label = f"{layer_id}{' (public)' if public else ''}"
@@ -286,9 +372,13 @@ class Command(BaseCommand):
                 "FROM producers_producer GROUP BY province_id ORDER BY n DESC LIMIT 1) AS t"
             )
             lon, lat = cur.fetchone()
-        self.stdout.write(f"\nVector tiles around ({lon:.3f}, {lat:.3f}), the densest province "
-                          f"(median of {self.runs}; raw = the endpoint's SQL on a cursor)\n")
-        self.stdout.write(f"{'tile':<28}{'bytes':>9}{'endpoint ms':>13}{'raw ms':>9}{'ratio':>7}{'queries':>9}\n")
+        self.stdout.write(
+            f"\nVector tiles around ({lon:.3f}, {lat:.3f}), the densest province "
+            f"(median of {self.runs}; raw = the endpoint's SQL on a cursor)\n"
+        )
+        self.stdout.write(
+            f"{'tile':<28}{'bytes':>9}{'endpoint ms':>13}{'raw ms':>9}{'ratio':>7}{'queries':>9}\n"
+        )
         for layer_id in ("products", "certificates", "dossiers"):
             for z in (8, 10, 12):
                 n = 2**z
@@ -306,8 +396,10 @@ class Command(BaseCommand):
                             cur.fetchall()
 
                 endpoint, raw_ms = paired_ms([lambda url=url: client.get(url), raw], self.runs)
-                self.stdout.write(f"{layer_id + f' {z}/{x}/{y}':<28}{len(response.content):>9}{endpoint:>13.1f}"
-                                  f"{raw_ms:>9.1f}{endpoint / raw_ms:>7.2f}{len(statements):>9}\n")
+                self.stdout.write(
+                    f"{layer_id + f' {z}/{x}/{y}':<28}{len(response.content):>9}{endpoint:>13.1f}"
+                    f"{raw_ms:>9.1f}{endpoint / raw_ms:>7.2f}{len(statements):>9}\n"
+                )
 
     def dashboard_report(self, client: Client) -> None:
         self.stdout.write(f"\nDashboard aggregates (median of {self.runs})\n")
