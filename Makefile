@@ -79,8 +79,13 @@ postgis: deps
 	  || su postgres -c "createdb -p $(PG_PORT) -O $(PG_USER) $(PG_DB)"
 	@su postgres -c "psql -p $(PG_PORT) -d $(PG_DB) -qc 'CREATE EXTENSION IF NOT EXISTS postgis'"
 
+# Lint (ruff, configured in pyproject.toml), the apps' layering (import-linter's contract in
+# pyproject.toml) and Django's own checks; `make test` runs it first, so CI does too.
 check: venv
 	@mkdir -p var
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -17,6 +17,25 @@ from apps.criteria.loading import load_all
 from apps.geo.loading import load_boundaries
 from apps.geo.models import AdminUnit
 
+# Fixtures shared by several test packages (tests/fixtures/, tests/s3.py); a package's conftest.py
+# or a test module may define its own of the same name, which wins. `pytest_plugins` is allowed
+# only in this top-level conftest.
+pytest_plugins = [
+    "tests.fixtures.recognition",
+    "tests.fixtures.public",
+    "tests.fixtures.dashboards",
+    "tests.fixtures.producers",
+    "tests.s3",
+]
+# Helper modules that assert: pytest rewrites their asserts as it does the test modules' (the call
+# must come before they are first imported, by the plugins above or by a test module).
+pytest.register_assert_rewrite(
+    "tests.certificates.helpers",
+    "tests.core.storage_contract",
+    "tests.dashboards.helpers",
+    "tests.dossiers.helpers",
+)
+
 # Playwright's sync API keeps an asyncio loop in the test thread; the ORM calls the tests make
 # around it are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

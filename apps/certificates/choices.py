@@ -24,6 +24,14 @@ class PublicStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# The public statuses under which a certificate stands (the product counts as recognised).
+STANDING = (PublicStatus.VALID, PublicStatus.REEVALUATION_WINDOW, PublicStatus.EXTENDED)
+
+# "Expiring" on maps, dashboards and the commune's lists: within this many days of expiry (the
+# re-evaluation filing window opens 180 days before it, Đ7.6.a).
+EXPIRING_DAYS = 180
+
+
 class RevocationGround(models.TextChoices):
     """QĐ 26/2026/QĐ-TTg Điều 8.1: the six grounds for revoking a recognition.
 

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.scope import jurisdiction_filter
 
 from .choices import (
+    EXPIRING_DAYS,
     REVOCATION_GROUND_TEXT,
+    STANDING,
     CertificateStatus,
     DecisionLevel,
     InspectionKind,
@@ -122,6 +124,39 @@ class CertificateQuerySet(models.QuerySet):
             commune="dossier__commune",
             owner="product__producer__users",
         )
+
+    # --- a certificate's standing: the one place that reads its dates and revocation ---------
+    def not_revoked(self) -> "CertificateQuerySet":
+        return self.exclude(status=CertificateStatus.REVOKED)
+
+    def revoked(self) -> "CertificateQuerySet":
+        return self.filter(status=CertificateStatus.REVOKED)
+
+    def newest_first(self) -> "CertificateQuerySet":
+        return self.order_by("-valid_from", "-pk")
+
+    def standing(self, today: date) -> "CertificateQuerySet":
+        """Certificates under which the product stands as recognised on `today` (valid, in the
+        re-evaluation window, or extended), with `public_status` annotated."""
+        return (
+            self.with_public_status(today)
+            .not_revoked()
+            .filter(public_status__in=[s.value for s in STANDING])
+        )
+
+    def current(self, today: date) -> "CertificateQuerySet":
+        """Not revoked, newest first, with `public_status`: the first per product is the
+        product's current certificate (standing, or expired if nothing newer exists)."""
+        return self.with_public_status(today).not_revoked().newest_first()
+
+    def expiring(self, today: date, days: int = EXPIRING_DAYS) -> "CertificateQuerySet":
+        """Not revoked and expiring from `today` to `days` days later, both included."""
+        return self.not_revoked().filter(
+            valid_until__gte=today, valid_until__lte=today + timedelta(days=days)
+        )
+
+    def issued_in(self, year: int) -> "CertificateQuerySet":
+        return self.filter(valid_from__year=year)
 
     def with_public_status(self, today: date) -> "CertificateQuerySet":
         """Annotate `public_status` for `today` (the same rules as `certificate_status`), and

@@ -2,17 +2,28 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    Expression,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
 from apps.evaluation.models import Assignment, CouncilResult
 
-from .choices import RevocationStatus
+from .choices import CertificateStatus, PublicStatus, RevocationStatus
 from .models import Certificate, Inspection, Revocation
 
 # Who works on revocation cases (open, decide, close) and so may read them: the OCOP offices,
@@ -25,6 +36,90 @@ REVOCATION_CASE_ROLES = frozenset(
 
 def _not_found() -> ApplicationError:
     return ApplicationError(ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction."))
+
+
+# --- a product's current certificate and its standing ----------------------------------------
+# The one owner of this fact: maps, dashboards, public pages and traceability read it from here
+# (the queryset methods of `CertificateQuerySet` and the product expressions below), never by
+# filtering certificates on their dates themselves (tests/certificates/test_standing_owner.py).
+def current_certificate_value(name: str, today: date, product_ref: str = "pk") -> Expression:
+    """The product's current certificate's field `name` (stars, valid_until, product_code, …,
+    or `public_status`), as an SQL expression over a product queryset (`product_ref` names the
+    product's key there). The current certificate is the newest one not revoked; its
+    `public_status` is "revoked" when every certificate the product had was revoked, and null
+    when it never had one."""
+    if name == "public_status":
+        return Coalesce(
+            Subquery(
+                Certificate.objects.current(today)
+                .filter(product=OuterRef(product_ref))
+                .values(name)[:1]
+            ),
+            Case(
+                When(
+                    Exists(Certificate.objects.revoked().filter(product=OuterRef(product_ref))),
+                    then=Value(PublicStatus.REVOKED.value),
+                ),
+                default=Value(None),
+                output_field=CharField(),
+            ),
+        )
+    # The plain fields need no status annotation: a lighter subquery, faster to compile.
+    return Subquery(
+        Certificate.objects.filter(product=OuterRef(product_ref))
+        .not_revoked()
+        .newest_first()
+        .values(name)[:1]
+    )
+
+
+def with_certificate_standing(products: QuerySet, today: date) -> QuerySet:
+    """`products` annotated with their current certificate: `certificate_status`,
+    `certificate_stars`, `certificate_valid_until` and `certificate_product_code`."""
+    return products.annotate(
+        certificate_status=current_certificate_value("public_status", today),
+        certificate_stars=current_certificate_value("stars", today),
+        certificate_valid_until=current_certificate_value("valid_until", today),
+        certificate_product_code=current_certificate_value("product_code", today),
+    )
+
+
+def filter_by_certificate_status(products: QuerySet, status: str, today: date) -> QuerySet:
+    """`products` whose current certificate has public status `status`; "revoked": every
+    certificate was revoked; "none": never recognised."""
+    mine = Certificate.objects.filter(product=OuterRef("pk"))
+    if status == "none":
+        return products.filter(~Exists(mine))
+    if status == PublicStatus.REVOKED:
+        return products.filter(
+            Exists(mine.revoked()),
+            ~Exists(Certificate.objects.current(today).filter(product=OuterRef("pk"))),
+        )
+    return products.annotate(
+        _current_status=Subquery(
+            Certificate.objects.current(today)
+            .filter(product=OuterRef("pk"))
+            .values("public_status")[:1]
+        )
+    ).filter(_current_status=status)
+
+
+def recognised(products: QuerySet, today: date) -> QuerySet:
+    """`products` that stand recognised on `today` (a standing certificate)."""
+    return products.filter(
+        Exists(Certificate.objects.standing(today).filter(product=OuterRef("pk")))
+    )
+
+
+def active_certificates(product) -> QuerySet[Certificate]:
+    """The product's certificates not revoked, latest first: the first is the one a
+    re-evaluation renews (Đ7.6). Given to `apps.dossiers` at start-up
+    (`CertificatesConfig.ready`), since that app sits below this one."""
+    return (
+        product.certificates.filter(status=CertificateStatus.ACTIVE)
+        .select_related("dossier")
+        .order_by("-valid_from", "-pk")
+    )
 
 
 def certificate_list(

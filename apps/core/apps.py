@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's entries in the navigation bar (apps/<app>/navigation.py).
+        autodiscover_modules("navigation")
         _clean_interrupted_uploads()
 
 

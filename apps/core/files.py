@@ -46,7 +46,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 
 logger = logging.getLogger(__name__)
 

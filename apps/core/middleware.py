@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from .api.errors import ErrorCode, error_body
+from .api.errors import error_body
+from .exceptions import ErrorCode
 from .sqlite import is_lock_timeout
 
 logger = logging.getLogger(__name__)

@@ -1,93 +1,40 @@
-"""Role-aware navigation: each entry names the roles that see it (None = everyone)."""
+"""Role-aware navigation, as a registry each app fills in: an app that has pages adds its
+entries in its own `navigation.py` (`register(NavItem(...))`), found at start-up by
+`autodiscover_modules("navigation")` (`CoreConfig.ready`). Core knows no app above it; an entry
+names the roles that see it (None: every visitor) and its place in the bar (`order`)."""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.choices import Role
-
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
+    order: int
     roles: frozenset[str] | None = None  # None: every visitor
     login_required: bool = False
 
 
-_PUBLIC_PAGE_ROLES = frozenset(
-    {
-        Role.PRODUCER,
-        Role.COMMUNE_OFFICER,
-        Role.PROVINCE_OFFICER,
-        Role.PROVINCE_LEADER,
-        Role.MINISTRY_OFFICER,
-    }
-)
+_REGISTRY: dict[str, NavItem] = {}
 
-NAV_ITEMS = (
-    NavItem(_("Home"), "core:home"),
-    NavItem(_("Map"), "geo:map"),
-    NavItem(_("Criteria & self-assessment"), "criteria:index"),
-    NavItem(
-        _("Producers"),
-        "producers:portal",
-        frozenset({Role.PRODUCER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER}),
-        True,
-    ),
-    NavItem(_("My dossiers"), "dossiers:mine", frozenset({Role.PRODUCER}), True),
-    NavItem(
-        _("Dashboard"),
-        "dashboards:province",
-        frozenset(
-            {
-                Role.COMMUNE_OFFICER,
-                Role.PROVINCE_OFFICER,
-                Role.PROVINCE_LEADER,
-                Role.COUNCIL_MEMBER,
-                Role.ADVISORY_MEMBER,
-                Role.MINISTRY_OFFICER,
-                Role.SYSTEM_ADMIN,
-            }
-        ),
-        True,
-    ),
-    NavItem(
-        _("Dossier inbox"),
-        "dossiers:inbox",
-        frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER}),
-        True,
-    ),
-    NavItem(
-        _("Scoring"),
-        "evaluation:mine",
-        frozenset({Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}),
-        True,
-    ),
-    NavItem(
-        _("Lots and traceability"),
-        "traceability:lots",
-        frozenset(
-            {
-                Role.PRODUCER,
-                Role.COMMUNE_OFFICER,
-                Role.PROVINCE_OFFICER,
-                Role.PROVINCE_LEADER,
-                Role.MINISTRY_OFFICER,
-            }
-        ),
-        True,
-    ),
-    NavItem(_("Product pages & QR"), "public:manage-list", _PUBLIC_PAGE_ROLES, True),
-    NavItem(_("Scans"), "public:scans", _PUBLIC_PAGE_ROLES, True),
-    NavItem(_("Administration"), "admin:index", frozenset({Role.SYSTEM_ADMIN}), True),
-)
+
+def register(*items: NavItem) -> None:
+    """Add entries to the bar; registering the same URL name again replaces the entry (so a
+    module imported twice does not duplicate it)."""
+    for item in items:
+        _REGISTRY[item.url_name] = item
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_REGISTRY.values(), key=lambda item: (item.order, item.url_name))
 
 
 def nav_for(user) -> list[dict]:
     items = []
-    for item in NAV_ITEMS:
+    for item in nav_items():
         if item.login_required and not user.is_authenticated:
             continue
         if item.roles is not None and not (
@@ -100,3 +47,6 @@ def nav_for(user) -> list[dict]:
             continue
         items.append({"label": item.label, "url": url, "url_name": item.url_name})
     return items
+
+
+register(NavItem(_("Home"), "core:home", order=10))

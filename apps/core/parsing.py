@@ -21,7 +21,7 @@ from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .api.errors import ApplicationError, ErrorCode
+from .exceptions import ApplicationError, ErrorCode
 
 # Optional sign, 1 to 18 ASCII digits, nothing after (not even the newline `$` lets through):
 # 18 digits always fit a signed 64-bit column, so no value reaches the database that it refuses.

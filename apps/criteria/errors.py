@@ -5,7 +5,7 @@ from typing import Any
 
 from rest_framework import status
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 
 
 class CriteriaErrorCode(StrEnum):

@@ -1,6 +1,6 @@
 """Scoring with the stored criteria: build the engine's `SheetSpec` from a sheet and rank.
 
-The engine (`engine.py`) is the single source of truth for totals, stars and minimums; this
+The engine (the `engine` package) is the single source of truth for totals, stars and minimums; this
 module only translates between the database and the engine, and turns engine errors into
 `CriteriaError`s with Vietnamese messages and the offending key.
 """

@@ -17,8 +17,9 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from apps.core.api.errors import ApplicationError, ErrorCode
-from apps.maps.layers import LayerContext, get_layer
+from apps.core.exceptions import ApplicationError, ErrorCode
+from apps.maps.layers.base import LayerContext
+from apps.maps.layers.registry import get_layer
 
 # panel field -> {layer id: that layer's filter name}
 PANEL_FILTERS: dict[str, dict[str, str]] = {

@@ -1,28 +1,30 @@
 """Reads behind the dashboards. Everything the user sees starts from `for_user()`, through the
 map layer registry (`apps.maps.layers`) so the charts count exactly the rows the map draws; the
-one exception is the commune's rank among the province's communes (see `commune_ranks`)."""
+one exception is the commune's rank among the province's communes (see `commune_ranks`), read
+from the units' indicators (`apps.maps.indicators`). A certificate's standing is read from
+`apps.certificates` (`CertificateQuerySet`), never from its dates here."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from apps.accounts.choices import NATIONAL_ROLES, PROVINCIAL_ROLES, Role
-from apps.certificates.choices import CertificateStatus
 from apps.certificates.models import Certificate
-from apps.core.api.errors import not_found
-from apps.dossiers.choices import CLOSED, COMMUNE_CLOCK, DossierStatus
-from apps.dossiers.models import Dossier
+from apps.core.exceptions import not_found
+from apps.dossiers.choices import CLOSED, DossierStatus
+from apps.dossiers.models import Dossier, commune_overdue_q
 from apps.evaluation.models import Assignment
 from apps.geo.choices import Level
 from apps.geo.models import AdminUnit, AdminUnitSuccession
-from apps.maps.layers import EXPIRING_DAYS, STANDING, LayerContext, unit_aggregates
+from apps.maps.indicators import unit_aggregates
+from apps.maps.layers.base import LayerContext
 from apps.producers.models import Producer
 from apps.products.choices import ProductGroup, product_group
 from apps.products.models import Product
@@ -110,82 +112,10 @@ def dashboard_summary(*, user, params: Mapping[str, str], today: date | None = N
     dossiers = panel.queryset("dossiers", ctx).values("pk")
     certificates = panel.queryset("certificates", ctx).values("pk")
 
-    by_group = {g: 0 for g in ProductGroup.values}
     per_commune: dict[str, dict] = {}
-
-    def commune_row(code, name):
-        return per_commune.setdefault(
-            code,
-            {
-                "code": code,
-                "name": name,
-                "products": 0,
-                "recognised": 0,
-                "dossiers_open": 0,
-                "dossiers_overdue": 0,
-            },
-        )
-
-    total = 0
-    for code, commune_code, commune_name, n in (
-        Product.objects.filter(pk__in=products)
-        .values_list("classification_code", "producer__commune__code", "producer__commune__name")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        group = product_group(code)
-        by_group[group] = by_group.get(group, 0) + n
-        commune_row(commune_code, commune_name)["products"] += n
-        total += n
-
-    standing = (
-        Certificate.objects.with_public_status(ctx.today)
-        .exclude(status=CertificateStatus.REVOKED)
-        .filter(public_status__in=[s.value for s in STANDING], product__in=products)
-    )
-    by_star = {str(s): 0 for s in STARS}
-    recognised = 0
-    for stars, commune_code, commune_name, n in (
-        standing.values_list(
-            "stars", "product__producer__commune__code", "product__producer__commune__name"
-        )
-        .annotate(n=Count("product", distinct=True))
-        .order_by()
-    ):
-        by_star[str(stars)] = by_star.get(str(stars), 0) + n
-        commune_row(commune_code, commune_name)["recognised"] += n
-        recognised += n
-
-    by_status = {s: 0 for s in DossierStatus.values}
-    dossier_total = dossier_open = dossier_overdue = 0
-    for status, commune_code, commune_name, n, overdue in (
-        Dossier.objects.filter(pk__in=dossiers)
-        .values_list("status", "commune__code", "commune__name")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count(
-                "pk", filter=Q(status__in=list(COMMUNE_CLOCK), commune_deadline__lt=ctx.today)
-            ),
-        )
-        .order_by()
-    ):
-        by_status[status] += n
-        dossier_total += n
-        row = commune_row(commune_code, commune_name)
-        if status not in CLOSED:
-            dossier_open += n
-            row["dossiers_open"] += n
-        dossier_overdue += overdue
-        row["dossiers_overdue"] += overdue
-
-    by_year = {
-        year: n
-        for year, n in Certificate.objects.filter(pk__in=certificates)
-        .annotate(year=ExtractYear("valid_from"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    }
+    total, by_group = _products_by_group(products, per_commune)
+    recognised, by_star = _products_by_star(products, ctx.today, per_commune)
+    dossier_counts = _dossiers_by_status(dossiers, ctx.today, per_commune)
     communes = sorted(
         per_commune.values(),
         key=lambda r: (-r["recognised"], -r["products"], -r["dossiers_open"], r["name"] or ""),
@@ -198,15 +128,99 @@ def dashboard_summary(*, user, params: Mapping[str, str], today: date | None = N
             "by_group": by_group,
             "by_star": by_star,
         },
-        "dossiers": {
-            "total": dossier_total,
-            "open": dossier_open,
-            "overdue": dossier_overdue,
-            "by_status": by_status,
-        },
+        "dossiers": dossier_counts,
         "by_commune": communes,
-        "recognitions_by_year": [{"year": y, "count": n} for y, n in sorted(by_year.items())],
+        "recognitions_by_year": _recognitions_by_year(certificates),
     }
+
+
+def _commune_row(per_commune: dict[str, dict], code, name) -> dict:
+    return per_commune.setdefault(
+        code,
+        {
+            "code": code,
+            "name": name,
+            "products": 0,
+            "recognised": 0,
+            "dossiers_open": 0,
+            "dossiers_overdue": 0,
+        },
+    )
+
+
+def _products_by_group(
+    products: QuerySet, per_commune: dict[str, dict]
+) -> tuple[int, dict[str, int]]:
+    """The products' total and count by group, counted into their communes' rows too."""
+    by_group = {g: 0 for g in ProductGroup.values}
+    total = 0
+    for code, commune_code, commune_name, n in (
+        Product.objects.filter(pk__in=products)
+        .values_list("classification_code", "producer__commune__code", "producer__commune__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        group = product_group(code)
+        by_group[group] = by_group.get(group, 0) + n
+        _commune_row(per_commune, commune_code, commune_name)["products"] += n
+        total += n
+    return total, by_group
+
+
+def _products_by_star(
+    products: QuerySet, today: date, per_commune: dict[str, dict]
+) -> tuple[int, dict[str, int]]:
+    """How many of the products stand recognised on `today`, and by their standing
+    certificates' star, counted into their communes' rows too."""
+    standing = Certificate.objects.standing(today).filter(product__in=products)
+    by_star = {str(s): 0 for s in STARS}
+    recognised = 0
+    for stars, commune_code, commune_name, n in (
+        standing.values_list(
+            "stars", "product__producer__commune__code", "product__producer__commune__name"
+        )
+        .annotate(n=Count("product", distinct=True))
+        .order_by()
+    ):
+        by_star[str(stars)] = by_star.get(str(stars), 0) + n
+        _commune_row(per_commune, commune_code, commune_name)["recognised"] += n
+        recognised += n
+    return recognised, by_star
+
+
+def _dossiers_by_status(dossiers: QuerySet, today: date, per_commune: dict[str, dict]) -> dict:
+    """`total`, `open`, `overdue` (past the commune deadline) and `by_status` of the dossiers,
+    counted into their communes' rows too."""
+    by_status = {s: 0 for s in DossierStatus.values}
+    total = open_ = overdue_total = 0
+    for status, commune_code, commune_name, n, overdue in (
+        Dossier.objects.filter(pk__in=dossiers)
+        .values_list("status", "commune__code", "commune__name")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=commune_overdue_q(today)))
+        .order_by()
+    ):
+        by_status[status] += n
+        total += n
+        row = _commune_row(per_commune, commune_code, commune_name)
+        if status not in CLOSED:
+            open_ += n
+            row["dossiers_open"] += n
+        overdue_total += overdue
+        row["dossiers_overdue"] += overdue
+    return {"total": total, "open": open_, "overdue": overdue_total, "by_status": by_status}
+
+
+def _recognitions_by_year(certificates: QuerySet) -> list[dict]:
+    """The certificates counted by the year they were issued (their validity starts)."""
+    by_year = {
+        year: n
+        for year, n in Certificate.objects.filter(pk__in=certificates)
+        .annotate(year=ExtractYear("valid_from"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    }
+    return [{"year": y, "count": n} for y, n in sorted(by_year.items())]
 
 
 # --- the commune progress page ------------------------------------------------------------
@@ -228,7 +242,7 @@ def commune_ranks(commune: AdminUnit, today: date) -> dict[str, Rank]:
 
     Counted over the whole province, not the viewer's scope, because a rank needs the others;
     only the positions and the commune's own counts are shown, never another commune's numbers.
-    Recognised products use the registry's public indicator (`unit_aggregates`)."""
+    Recognised products use the units' public indicator (`apps.maps.indicators`)."""
     communes = list(
         AdminUnit.objects.valid_on(today)
         .filter(level=Level.COMMUNE, parent_id=commune.parent_id)
@@ -245,9 +259,7 @@ def commune_ranks(commune: AdminUnit, today: date) -> dict[str, Rank]:
         .values_list("commune_id")
         .annotate(
             n=Count("pk"),
-            overdue=Count(
-                "pk", filter=Q(status__in=list(COMMUNE_CLOCK), commune_deadline__lt=today)
-            ),
+            overdue=Count("pk", filter=commune_overdue_q(today)),
         )
         .order_by()
     ):
@@ -289,8 +301,7 @@ def commune_progress(*, user, commune: AdminUnit, today: date | None = None) -> 
     expiring = list(
         Certificate.objects.for_user(user)
         .filter(dossier__commune=commune)
-        .exclude(status=CertificateStatus.REVOKED)
-        .filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=EXPIRING_DAYS))
+        .expiring(today)
         .select_related("product", "product__producer")
         .order_by("valid_until", "pk")
     )
@@ -382,5 +393,5 @@ def product_certificates(*, user, product: Product, today: date | None = None) -
         .with_public_status(today)
         .filter(product=product)
         .select_related("decision")
-        .order_by("-valid_from", "-pk")
+        .newest_first()
     )

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.dossiers.choices import DossierStatus
 from apps.geo.choices import LAST_DAY_BEFORE_REFORM, Level
 from apps.geo.models import AdminUnit
-from apps.maps.layers import INDICATORS
+from apps.maps.indicators import INDICATORS
 from apps.products.choices import ProductGroup, product_group
 
 from . import selectors

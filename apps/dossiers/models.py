@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.choices import Role
 from apps.accounts.scope import jurisdiction_filter
 
-from .choices import AnnexType, DossierKind, DossierStatus
+from .choices import COMMUNE_CLOCK, DECISION_CLOCK, AnnexType, DossierKind, DossierStatus
 
 
 class PublicHoliday(models.Model):
@@ -61,11 +61,23 @@ class ProvinceRules(models.Model):
 DEFAULT_CUTOFFS = ((4, 30), (10, 30))
 
 
-class Sequence(models.Model):
-    """Gap-free counters (receipt numbers per commune and year), taken under a row lock."""
+# --- the clocks: one definition of "overdue" ---------------------------------------------------
+# A dossier is late past a running deadline, the last day itself not late: the commune's (15
+# working days, while the commune holds it) or, for a re-evaluation, the 45-day decision
+# deadline (Đ7.6.g). The filters below (with `prefix` for querysets that reach dossiers through a
+# relation, e.g. "dossiers__") and the `Dossier` methods are the same rule, in SQL and in Python.
+def commune_overdue_q(today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": list(COMMUNE_CLOCK), f"{prefix}commune_deadline__lt": today})
 
-    key = models.CharField(max_length=100, unique=True)
-    value = models.PositiveIntegerField(default=0)
+
+def decision_overdue_q(today: date, prefix: str = "") -> Q:
+    return Q(
+        **{f"{prefix}status__in": list(DECISION_CLOCK), f"{prefix}decision_deadline__lt": today}
+    )
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    return commune_overdue_q(today, prefix) | decision_overdue_q(today, prefix)
 
 
 class DossierQuerySet(models.QuerySet):
@@ -86,21 +98,13 @@ class DossierQuerySet(models.QuerySet):
             self, user, province="province", commune="commune", owner="product__producer__users"
         )
 
-    def overdue(self, today):
-        """Past a running deadline: the commune's (15 working days) or, for a re-evaluation, the
-        45-day decision deadline (Đ7.6.g)."""
-        from .choices import COMMUNE_CLOCK, DECISION_CLOCK
+    def overdue(self, today: date) -> "DossierQuerySet":
+        """Past a running deadline (`overdue_q`)."""
+        return self.filter(overdue_q(today))
 
-        return self.filter(
-            Q(status__in=COMMUNE_CLOCK, commune_deadline__lt=today)
-            | Q(status__in=DECISION_CLOCK, decision_deadline__lt=today)
-        )
-
-    def commune_overdue(self, today):
+    def commune_overdue(self, today: date) -> "DossierQuerySet":
         """Past the commune's deadline only (the commune's own timeliness)."""
-        from .choices import COMMUNE_CLOCK
-
-        return self.filter(status__in=COMMUNE_CLOCK, commune_deadline__lt=today)
+        return self.filter(commune_overdue_q(today))
 
 
 class Dossier(models.Model):
@@ -186,6 +190,26 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_number or _('draft')} · {self.product}"
+
+    def is_commune_overdue(self, today: date) -> bool:
+        """`commune_overdue_q`, for one dossier in memory."""
+        return (
+            self.status in COMMUNE_CLOCK
+            and self.commune_deadline is not None
+            and self.commune_deadline < today
+        )
+
+    def is_decision_overdue(self, today: date) -> bool:
+        """`decision_overdue_q`, for one dossier in memory."""
+        return (
+            self.status in DECISION_CLOCK
+            and self.decision_deadline is not None
+            and self.decision_deadline < today
+        )
+
+    def is_overdue(self, today: date) -> bool:
+        """`overdue_q`, for one dossier in memory."""
+        return self.is_commune_overdue(today) or self.is_decision_overdue(today)
 
     @property
     def filing_window(self) -> tuple[date, date] | None:

@@ -1,12 +1,14 @@
 """Reads of the dossier context; every read starts from `Dossier.objects.for_user(user)`."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 
-from .choices import COMMUNE_CLOCK, DECISION_CLOCK
 from .models import Dossier, EvidenceFile, Notification
 
 
@@ -50,36 +52,31 @@ def evidence_file_get(*, user, dossier_id: int, file_id: int) -> EvidenceFile:
 
 def is_overdue(dossier: Dossier, today=None) -> bool:
     """Past a running deadline: the commune's, or a re-evaluation's decision deadline."""
-    today = today or timezone.localdate()
-    commune_late = (
-        dossier.status in COMMUNE_CLOCK
-        and dossier.commune_deadline is not None
-        and dossier.commune_deadline < today
-    )
-    return commune_late or is_decision_overdue(dossier, today)
+    return dossier.is_overdue(today or timezone.localdate())
 
 
 def is_decision_overdue(dossier: Dossier, today=None) -> bool:
     """A re-evaluation still undecided after its 45-day decision deadline (Đ7.6.g); the last
     day itself is not late."""
-    today = today or timezone.localdate()
-    return (
-        dossier.status in DECISION_CLOCK
-        and dossier.decision_deadline is not None
-        and dossier.decision_deadline < today
-    )
+    return dossier.is_decision_overdue(today or timezone.localdate())
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("dossier")
 
 
-def latest_council_result(dossier: Dossier):
-    """The most recent council result on the dossier (provincial, or central after a proposal)."""
-    from apps.evaluation.models import CouncilResult
+# Council results are a fact of apps.evaluation, which sits above this app: it provides its
+# selector at start-up (EvaluationConfig.ready), so the dossier pages show the result without
+# this app importing evaluation.
+_latest_council_result: Callable[[Dossier], Any] | None = None
 
-    return (
-        CouncilResult.objects.filter(assignment__dossier=dossier)
-        .order_by("-concluded_at", "-pk")
-        .first()
-    )
+
+def provide_latest_council_result(selector: Callable[[Dossier], Any]) -> None:
+    global _latest_council_result
+    _latest_council_result = selector
+
+
+def latest_council_result(dossier: Dossier):
+    """The most recent council result on the dossier (provincial, or central after a proposal);
+    None before any, or without the evaluation app."""
+    return _latest_council_result(dossier) if _latest_council_result else None

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.core.parsing import AsciiIntegerFormField, parse_ascii_int
 from apps.criteria import engine
 from apps.criteria.selectors import sheet_get
@@ -175,78 +175,100 @@ def dossier_edit(request, dossier_id: int, step: str):
     if dossier.status not in EDITABLE:
         messages.info(request, _("This dossier is no longer editable."))
         return redirect("dossiers:detail", dossier_id=dossier.pk)
-    context = {"dossier": dossier, "steps": STEPS, "step": step}
-    status = 200
-    if step in ("form01", "form02"):
-        fields = FORM01_FIELDS if step == "form01" else FORM02_FIELDS
-        stored = dossier.form01 if step == "form01" else dossier.form02
-        form = _fields_form(fields, data=request.POST or None, initial=stored)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.dossier_forms_update(
-                    dossier_id=dossier.pk,
-                    actor=request.user,
-                    **{step: {k: v for k, v in form.cleaned_data.items()}},
-                )
-                messages.success(request, _("Saved."))
-                return redirect("dossiers:edit", dossier_id=dossier.pk, step=_next(step))
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-        if request.method == "POST":
-            status = 400
-        context["form"] = form
-    elif step == "criteria":
-        if request.method == "POST":
-            try:
-                # ASCII digits only (str.isdigit() lets "²" reach int()); empty = unanswered
-                choices = {
-                    k[len("c:") :]: parse_ascii_int(v, field=k, minimum=0, maximum=1000)
-                    for k, v in request.POST.items()
-                    if k.startswith("c:") and v.strip()
-                }
-                services.dossier_self_assess(
-                    dossier_id=dossier.pk, actor=request.user, choices=choices
-                )
-                messages.success(request, _("Saved."))
-                return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-                status = 400
-        sheet = sheet_get(slug=dossier.sheet.criteria_set.slug, number=dossier.sheet.number)
-        context.update(
-            sheet=sheet,
-            chosen={a.criterion_code: a.option_number for a in dossier.self_assessment.all()},
-            files_by_criterion=_files_by_criterion(dossier),
-        )
-    elif step == "files":
-        form = UploadForm(
-            request.POST or None,
-            request.FILES or None,
-            initial={"criterion_code": request.GET.get("criterion", "")},
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.evidence_upload(
-                    dossier_id=dossier.pk,
-                    actor=request.user,
-                    file=form.cleaned_data["file"],
-                    annex_type=form.cleaned_data["annex_type"],
-                    criterion_code=form.cleaned_data["criterion_code"],
-                    title=form.cleaned_data["title"],
-                    replaces_id=form.cleaned_data["replaces"],
-                )
-                messages.success(request, _("File uploaded."))
-                return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")
-            except ApplicationError as exc:
-                form.add_error(
-                    exc.extra.get("key") if exc.extra.get("key") in form.fields else None,
-                    exc.message,
-                )
-        if request.method == "POST":
-            status = 400
-        context.update(form=form, files=list(dossier.files.all()))
+    outcome = _STEP_HANDLERS[step](request, dossier, step)
+    if isinstance(outcome, HttpResponseBase):  # saved: on to the next step
+        return outcome
+    extra, status = outcome
+    context = {"dossier": dossier, "steps": STEPS, "step": step, **extra}
     context["progress"] = _progress(selectors.dossier_get(user=request.user, dossier_id=dossier.pk))
     return render(request, f"dossiers/producer/step_{step}.html", context, status=status)
+
+
+def _step_fields(request, dossier, step: str):
+    """Mẫu 01 or Mẫu 02: the form's fields, saved together."""
+    fields = FORM01_FIELDS if step == "form01" else FORM02_FIELDS
+    stored = dossier.form01 if step == "form01" else dossier.form02
+    form = _fields_form(fields, data=request.POST or None, initial=stored)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_forms_update(
+                dossier_id=dossier.pk,
+                actor=request.user,
+                **{step: {k: v for k, v in form.cleaned_data.items()}},
+            )
+            messages.success(request, _("Saved."))
+            return redirect("dossiers:edit", dossier_id=dossier.pk, step=_next(step))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return {"form": form}, 400 if request.method == "POST" else 200
+
+
+def _step_criteria(request, dossier, step: str):
+    """The self-assessment on the criteria sheet (Mẫu 02 part III)."""
+    status = 200
+    if request.method == "POST":
+        try:
+            # ASCII digits only (str.isdigit() lets "²" reach int()); empty = unanswered
+            choices = {
+                k[len("c:") :]: parse_ascii_int(v, field=k, minimum=0, maximum=1000)
+                for k, v in request.POST.items()
+                if k.startswith("c:") and v.strip()
+            }
+            services.dossier_self_assess(dossier_id=dossier.pk, actor=request.user, choices=choices)
+            messages.success(request, _("Saved."))
+            return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    sheet = sheet_get(slug=dossier.sheet.criteria_set.slug, number=dossier.sheet.number)
+    return {
+        "sheet": sheet,
+        "chosen": {a.criterion_code: a.option_number for a in dossier.self_assessment.all()},
+        "files_by_criterion": _files_by_criterion(dossier),
+    }, status
+
+
+def _step_files(request, dossier, step: str):
+    """Evidence files, each optionally attached to a criterion."""
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"criterion_code": request.GET.get("criterion", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_upload(
+                dossier_id=dossier.pk,
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                annex_type=form.cleaned_data["annex_type"],
+                criterion_code=form.cleaned_data["criterion_code"],
+                title=form.cleaned_data["title"],
+                replaces_id=form.cleaned_data["replaces"],
+            )
+            messages.success(request, _("File uploaded."))
+            return redirect("dossiers:edit", dossier_id=dossier.pk, step="files")
+        except ApplicationError as exc:
+            form.add_error(
+                exc.extra.get("key") if exc.extra.get("key") in form.fields else None,
+                exc.message,
+            )
+    status = 400 if request.method == "POST" else 200
+    return {"form": form, "files": list(dossier.files.all())}, status
+
+
+def _step_review(request, dossier, step: str):
+    """Check and submit: the page shows the dossier; submitting goes through the detail page."""
+    return {}, 200
+
+
+_STEP_HANDLERS = {
+    "form01": _step_fields,
+    "form02": _step_fields,
+    "criteria": _step_criteria,
+    "files": _step_files,
+    "review": _step_review,
+}
 
 
 def _next(step: str) -> str:

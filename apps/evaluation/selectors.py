@@ -9,15 +9,23 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
-from apps.core.api.errors import ApplicationError, ErrorCode, not_found
+from apps.core.exceptions import ApplicationError, ErrorCode, not_found
 from apps.criteria import engine
 from apps.criteria.models import Criterion, Sheet
 from apps.criteria.selectors import sheet_get
 from apps.criteria.services import sheet_evaluate
 
-from . import services
+from . import documents, services
 from .choices import FOLLOWER_ROLES, PROGRESS_SEATS, STATUS_LABELS, MemberRole, ScorecardStatus
-from .models import AdvisoryReport, Assignment, Conflict, Council, CouncilMember, Scorecard
+from .models import (
+    AdvisoryReport,
+    Assignment,
+    Conflict,
+    Council,
+    CouncilMember,
+    CouncilResult,
+    Scorecard,
+)
 
 
 def council_list(*, user: User) -> QuerySet[Council]:
@@ -206,9 +214,6 @@ def scorecard_result(*, scorecard: Scorecard):
 def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
     """The ranked list of the council's concluded products with the meeting's facts, as the
     Vietnamese minutes PDF. For the chair, the secretary and provincial officers."""
-    from apps.certificates.documents import ConclusionData, RankedProduct
-    from apps.certificates.documents import conclusion_pdf as render
-
     council_progress(council=council, viewer=viewer)  # same audience as the progress page
     concluded = [
         a
@@ -230,7 +235,7 @@ def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
         else:
             outcome = _("Not recognised (%(n)s stars)") % {"n": r.star}
         ranked.append(
-            RankedProduct(
+            documents.RankedProduct(
                 rank=rank,
                 product_name=a.dossier.product.name,
                 producer_name=a.dossier.product.producer.name,
@@ -246,8 +251,8 @@ def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
     secretary = next((m for m in members if m.role == MemberRole.SECRETARY), None)
     present = max((a.result.scoring_members for a in concluded), default=0)
     last = max((a.result.concluded_at for a in concluded), default=None)
-    return render(
-        ConclusionData(
+    return documents.conclusion_pdf(
+        documents.ConclusionData(
             council_name=council.name,
             round_label=str(council.round),
             meeting_date=(last.date() if last else council.created_at.date()),
@@ -264,7 +269,16 @@ def conclusion_pdf(*, council: Council, viewer: User) -> bytes:
     )
 
 
-# --- reads for the scoring pages ------------------------------------------------------------------------------
+def latest_council_result(dossier) -> CouncilResult | None:
+    """The most recent council result on `dossier` (provincial, or central after a proposal)."""
+    return (
+        CouncilResult.objects.filter(assignment__dossier=dossier)
+        .order_by("-concluded_at", "-pk")
+        .first()
+    )
+
+
+# --- reads for the scoring pages -------------------------------------------------------------
 def council_board(user) -> list[dict]:
     """The user's councils (newest round first), each with its products and, for the user's
     seat, their own scorecard status and whether they may score it."""

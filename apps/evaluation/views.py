@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.core.parsing import InvalidInput, parse_ascii_int
 from apps.criteria import engine
 
@@ -189,51 +189,9 @@ def _render_score(
     knockouts = set(posted.knockouts if posted and posted.scoring_form else scorecard.knockouts)
     comments = {**scorecard.comments, **(posted.comments if posted else {})}
     dossier = assignment.dossier
-    rows = []
-    for row in view.rows:
-        criterion = row.criterion
-        rows.append(
-            {
-                "criterion": criterion,
-                "options": [
-                    {
-                        "option": o,
-                        "checked": choices.get(criterion.code) == o.number,
-                        "self": row.self_option == o.number,
-                    }
-                    for o in criterion.options.all()
-                ],
-                "self_option": row.self_option,
-                "depends_on": criterion.depends_on.code if criterion.depends_on_id else "",
-                "evidence": [
-                    {
-                        "file": f,
-                        "url": reverse(
-                            "dossier-file-download",
-                            kwargs={"dossier_id": dossier.pk, "file_id": f.pk},
-                        ),
-                    }
-                    for f in row.evidence
-                ],
-                "findings": row.findings,
-                "comment": comments.get(criterion.code, ""),
-                "knocked_out": criterion.code in knockouts,
-            }
-        )
-    others = []
-    for other in view.others:
-        other_result = selectors.scorecards_evaluate(
-            sheets.get(assignment.dossier.sheet_id), [other]
-        )
-        others.append(
-            {
-                "member": str(other.member),
-                "total": other_result.total,
-                "star": other_result.star,
-                "rejected": other_result.rejected,
-                "version": other.version,
-            }
-        )
+    rows = [_score_row(row, dossier, choices, comments, knockouts) for row in view.rows]
+    sheet = sheets.get(assignment.dossier.sheet_id)
+    others = [_other_total(other, sheet) for other in view.others]
     concluded = hasattr(assignment, "result")
     locked = scorecard.status == ScorecardStatus.SUBMITTED or concluded
     reopened = None
@@ -265,6 +223,50 @@ def _render_score(
         },
         status=status,
     )
+
+
+def _score_row(row, dossier, choices: dict, comments: dict, knockouts: set) -> dict:
+    """One criterion of the scoring form: its options (the member's and the producer's own
+    choice marked), the evidence files, the advisory team's findings, the member's comment."""
+    criterion = row.criterion
+    return {
+        "criterion": criterion,
+        "options": [
+            {
+                "option": o,
+                "checked": choices.get(criterion.code) == o.number,
+                "self": row.self_option == o.number,
+            }
+            for o in criterion.options.all()
+        ],
+        "self_option": row.self_option,
+        "depends_on": criterion.depends_on.code if criterion.depends_on_id else "",
+        "evidence": [
+            {
+                "file": f,
+                "url": reverse(
+                    "dossier-file-download",
+                    kwargs={"dossier_id": dossier.pk, "file_id": f.pk},
+                ),
+            }
+            for f in row.evidence
+        ],
+        "findings": row.findings,
+        "comment": comments.get(criterion.code, ""),
+        "knocked_out": criterion.code in knockouts,
+    }
+
+
+def _other_total(other, sheet) -> dict:
+    """Another member's locked scorecard, as its total and star only."""
+    other_result = selectors.scorecards_evaluate(sheet, [other])
+    return {
+        "member": str(other.member),
+        "total": other_result.total,
+        "star": other_result.star,
+        "rejected": other_result.rejected,
+        "version": other.version,
+    }
 
 
 def _url_or_blank(name: str, assignment_id: int) -> str:

@@ -130,7 +130,8 @@ class _Loader:
         planned["legal_item"] = item or planned.get("legal_item", "")
 
     def _parent(self, level: str, code: str, child_valid_to: date | None) -> Key:
-        """The parent of the same era: ended units hang under ended parents, current under current."""
+        """The parent of the same era: ended units hang under ended parents, current under
+        current."""
         same_era = [
             key
             for key in self._plan

@@ -42,10 +42,10 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.geo.attribution import MAP_ATTRIBUTIONS
 
-from .layers import Layer, LayerContext, layer_features, layer_property_names
+from .layers.base import Layer, LayerContext, layer_features, layer_property_names
 
 EXPORT_MAX_FEATURES = 50_000
 OGR_TIMEOUT_SECONDS = 120
@@ -236,94 +236,130 @@ def _convert(
         name = layer.id.replace("-", "_")
         attribution = "\n".join(meta.attribution_lines())
         if fmt == "gpkg":
-            source.write_bytes(_tabular_features(layer, ctx, rows))
-            ogr2ogr(
-                "-f",
-                "GPKG",
-                "out.gpkg",
-                source.name,
-                "-nln",
-                name,
-                "-nlt",
-                "MULTIPOLYGON" if layer.geometry_type.endswith("Polygon") else "POINT",
-                "-lco",
-                f"IDENTIFIER={meta.title()}",
-                "-lco",
-                f"DESCRIPTION={attribution}",
-                "-mo",
-                f"ATTRIBUTION={attribution}",
-                "-mo",
-                "SOURCE=" + orjson.dumps(meta.source()).decode(),
-                cwd=workdir,
-            )
-            return (workdir / "out.gpkg").read_bytes()
+            return _convert_gpkg(layer, ctx, rows, meta, workdir, source, name, attribution)
         if fmt == "csv":
-            source.write_bytes(
-                _tabular_features(layer, ctx, rows, extra=lambda row: {"attribution": attribution})
-            )
-            geometry = "AS_XY" if layer.geometry_type == "Point" else "AS_WKT"
-            ogr2ogr(
-                "-f",
-                "CSV",
-                "out.csv",
-                source.name,
-                "-nln",
-                name,
-                "-lco",
-                f"GEOMETRY={geometry}",
-                "-lco",
-                "WRITE_BOM=YES",
-                cwd=workdir,
-            )
-            return (workdir / "out.csv").read_bytes()
+            return _convert_csv(layer, ctx, rows, workdir, source, name, attribution)
         if fmt == "xlsx":
-
-            def lonlat(row):
-                lon, lat = _representative_point(row[1])
-                return {"longitude": lon, "latitude": lat}
-
-            source.write_bytes(_tabular_features(layer, ctx, rows, extra=lonlat))
-            ogr2ogr(
-                "-f",
-                "XLSX",
-                "out.xlsx",
-                source.name,
-                "-nln",
-                name[:31],
-                "-nlt",
-                "NONE",
-                cwd=workdir,
-            )
-            sources = workdir / "attribution.geojson"
-            sources.write_bytes(
-                orjson.dumps(
-                    {
-                        "type": "FeatureCollection",
-                        "features": [
-                            {
-                                "type": "Feature",
-                                "geometry": None,
-                                "properties": {"line": i, "attribution": text},
-                            }
-                            for i, text in enumerate(meta.attribution_lines(), start=1)
-                        ],
-                    }
-                )
-            )
-            ogr2ogr(
-                "-update",
-                "-f",
-                "XLSX",
-                "out.xlsx",
-                sources.name,
-                "-nln",
-                "attribution",
-                cwd=workdir,
-            )
-            return (workdir / "out.xlsx").read_bytes()
+            return _convert_xlsx(layer, ctx, rows, meta, workdir, source, name)
         raise ValueError(fmt)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _convert_gpkg(
+    layer: Layer,
+    ctx: LayerContext,
+    rows: list[list],
+    meta: ExportMeta,
+    workdir: Path,
+    source: Path,
+    name: str,
+    attribution: str,
+) -> bytes:
+    source.write_bytes(_tabular_features(layer, ctx, rows))
+    ogr2ogr(
+        "-f",
+        "GPKG",
+        "out.gpkg",
+        source.name,
+        "-nln",
+        name,
+        "-nlt",
+        "MULTIPOLYGON" if layer.geometry_type.endswith("Polygon") else "POINT",
+        "-lco",
+        f"IDENTIFIER={meta.title()}",
+        "-lco",
+        f"DESCRIPTION={attribution}",
+        "-mo",
+        f"ATTRIBUTION={attribution}",
+        "-mo",
+        "SOURCE=" + orjson.dumps(meta.source()).decode(),
+        cwd=workdir,
+    )
+    return (workdir / "out.gpkg").read_bytes()
+
+
+def _convert_csv(
+    layer: Layer,
+    ctx: LayerContext,
+    rows: list[list],
+    workdir: Path,
+    source: Path,
+    name: str,
+    attribution: str,
+) -> bytes:
+    source.write_bytes(
+        _tabular_features(layer, ctx, rows, extra=lambda row: {"attribution": attribution})
+    )
+    geometry = "AS_XY" if layer.geometry_type == "Point" else "AS_WKT"
+    ogr2ogr(
+        "-f",
+        "CSV",
+        "out.csv",
+        source.name,
+        "-nln",
+        name,
+        "-lco",
+        f"GEOMETRY={geometry}",
+        "-lco",
+        "WRITE_BOM=YES",
+        cwd=workdir,
+    )
+    return (workdir / "out.csv").read_bytes()
+
+
+def _convert_xlsx(
+    layer: Layer,
+    ctx: LayerContext,
+    rows: list[list],
+    meta: ExportMeta,
+    workdir: Path,
+    source: Path,
+    name: str,
+) -> bytes:
+    def lonlat(row):
+        lon, lat = _representative_point(row[1])
+        return {"longitude": lon, "latitude": lat}
+
+    source.write_bytes(_tabular_features(layer, ctx, rows, extra=lonlat))
+    ogr2ogr(
+        "-f",
+        "XLSX",
+        "out.xlsx",
+        source.name,
+        "-nln",
+        name[:31],
+        "-nlt",
+        "NONE",
+        cwd=workdir,
+    )
+    sources = workdir / "attribution.geojson"
+    sources.write_bytes(
+        orjson.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": None,
+                        "properties": {"line": i, "attribution": text},
+                    }
+                    for i, text in enumerate(meta.attribution_lines(), start=1)
+                ],
+            }
+        )
+    )
+    ogr2ogr(
+        "-update",
+        "-f",
+        "XLSX",
+        "out.xlsx",
+        sources.name,
+        "-nln",
+        "attribution",
+        cwd=workdir,
+    )
+    return (workdir / "out.xlsx").read_bytes()
 
 
 # --- standalone HTML map -------------------------------------------------------------------
@@ -417,8 +453,6 @@ def html_map(layer: Layer, ctx: LayerContext, rows: list[list], meta: ExportMeta
     defaults are switched off on this map instance only (folium's class attributes are never
     touched, so nothing leaks between requests)."""
     import folium
-    from branca.element import MacroElement
-    from jinja2 import Template
 
     names = layer_property_names(layer, ctx)
     features = list(layer_features(layer, rows, ctx))
@@ -468,6 +502,21 @@ def html_map(layer: Layer, ctx: LayerContext, rows: list[list], meta: ExportMeta
         if bounds:
             fmap.fit_bounds(bounds, max_zoom=14)
 
+    fmap.add_child(_attribution_element(meta.attribution_lines()))
+    title = html.escape(f"{meta.title()} — {len(features)}")
+    fmap.get_root().header.add_child(folium.Element(f"<title>{title}</title>"), name="title")
+    page = fmap.get_root().render()
+    page = page.replace("<head>", "<head>\n" + _inline_assets(), 1)
+    if re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page):
+        raise RuntimeError("the HTML map would load an outside resource")
+    return page.replace("<head>", "<head>\n" + _content_security_policy(page), 1)
+
+
+def _attribution_element(lines):
+    """A folium element that sets the map's attribution control to `lines` (escaped)."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
     class Attribution(MacroElement):
         _template = Template(
             "{% macro script(this, kwargs) %}"
@@ -483,14 +532,7 @@ def html_map(layer: Layer, ctx: LayerContext, rows: list[list], meta: ExportMeta
             self._name = "Attribution"
             self.lines = [html.escape(line) for line in lines]
 
-    fmap.add_child(Attribution(meta.attribution_lines()))
-    title = html.escape(f"{meta.title()} — {len(features)}")
-    fmap.get_root().header.add_child(folium.Element(f"<title>{title}</title>"), name="title")
-    page = fmap.get_root().render()
-    page = page.replace("<head>", "<head>\n" + _inline_assets(), 1)
-    if re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page):
-        raise RuntimeError("the HTML map would load an outside resource")
-    return page.replace("<head>", "<head>\n" + _content_security_policy(page), 1)
+    return Attribution(lines)
 
 
 def _content_security_policy(page: str) -> str:
@@ -501,10 +543,11 @@ def _content_security_policy(page: str) -> str:
     # Browsers hash the text as parsed: line ends normalised to \n.
     hashes = sorted(
         {
-            "'sha256-%s'"
-            % base64.b64encode(
-                hashlib.sha256(re.sub(r"\r\n?", "\n", body).encode()).digest()
-            ).decode()
+            "'sha256-{}'".format(
+                base64.b64encode(
+                    hashlib.sha256(re.sub(r"\r\n?", "\n", body).encode()).digest()
+                ).decode()
+            )
             for body in bodies
         }
     )

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from apps.core.parsing import parse_optional_int
 
-from .layers import Layer, LayerContext, layer_features
+from .layers.base import Layer, LayerContext, layer_features
 
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000

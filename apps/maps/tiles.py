@@ -42,10 +42,10 @@ from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.geo.attribution import MAP_ATTRIBUTIONS
 
-from .layers import Layer, LayerContext, SqlGeometry, layer_property_names
+from .layers.base import Layer, LayerContext, SqlGeometry, layer_property_names
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 EXTENT = 4096
@@ -246,7 +246,8 @@ def compiled_rows_sql(
 
 def _envelope_predicate(alias: str) -> str:
     """Rows whose geometry's box meets the tile plus its buffer (index-friendly `&&`)."""
-    return f"{alias}._geom && ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => {BUFFER / EXTENT}), 4326)"
+    margin = BUFFER / EXTENT
+    return f"{alias}._geom && ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => {margin}), 4326)"
 
 
 def _execute(sql: str, params: list) -> bytes:
@@ -269,7 +270,8 @@ def _feature_tile(
     sql = f"""
         SELECT ST_AsMVT(t.*, %s, {EXTENT}, 'geom', 'id') FROM (
             SELECT f._pk AS id,
-                   ST_AsMVTGeom({geom}, ST_TileEnvelope(%s, %s, %s), {EXTENT}, {BUFFER}, true) AS geom,
+                   ST_AsMVTGeom({geom}, ST_TileEnvelope(%s, %s, %s), {EXTENT}, {BUFFER}, true)
+                       AS geom,
                    {columns}
             FROM ({inner_sql}) AS f({aliases})
             WHERE {_envelope_predicate("f")}

@@ -24,12 +24,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.authentication import ApiTokenAuthentication, CheckedBasicAuthentication
-from apps.core.api.errors import ApplicationError, ErrorCode, error_body
+from apps.core.api.errors import error_body
 from apps.core.api.geojson import ORJSONRenderer
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.core.http import cached_response
 
 from .exports import export_layer
-from .layers import LayerContext, get_layer
+from .layers.base import LayerContext
+from .layers.registry import get_layer
 from .tiles import MVT_MEDIA_TYPE, parse_tile, render_tile, tilejson, tiles_available
 
 SCOPED_AUTHENTICATION = [

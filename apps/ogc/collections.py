@@ -1,4 +1,4 @@
-"""The OGC API - Features collections: two per map layer of the registry (apps/maps/layers.py).
+"""The OGC API - Features collections: two per map layer of the registry (apps/maps/layers/).
 
 - `public-<layer>` (e.g. `public-products`): the public variant, open to anyone: recognised,
   non-revoked products only, no personal data.

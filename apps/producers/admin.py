@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.gis import admin
 
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.geo.widgets import OfflineMapWidget
 
 from .models import Producer, ProductionArea

@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.core.parsing import check_in_vietnam, drop_z
 from apps.geo.choices import Level
 from apps.geo.models import AdminUnit

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 
 from .choices import AreaKind, LegalType
 from .permissions import can_create_producer, can_edit_producer

@@ -17,7 +17,8 @@ LOT_REGEX = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}\Z")  # \Z: no 
 
 
 def gtin_check_digit(body: str) -> int:
-    """The check digit for `body` (a GTIN without its last digit): weights 3,1,3,… from the right."""
+    """The check digit for `body` (a GTIN without its last digit): weights 3, 1, 3, … from the
+    right."""
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return (10 - total % 10) % 10
 

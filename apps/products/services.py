@@ -5,7 +5,7 @@ hành) registers only tourism products; the production area, if any, belongs to 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.producers.choices import TOURISM_ONLY_LEGAL_TYPES
 from apps.producers.models import Producer, ProductionArea
 from apps.producers.permissions import can_edit_producer

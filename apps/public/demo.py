@@ -1,4 +1,4 @@
-"""The public-page part of the synthetic demo set (called from apps.core.demo / seed_demo).
+"""The public-page part of the synthetic demo set (called from apps.demo.seeding / seed_demo).
 
     from apps.public.demo import public_demo_ensure
     public_demo_ensure()  # -> {"products": n, "scans": n, "created": 0 | 1}

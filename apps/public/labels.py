@@ -3,14 +3,13 @@
 The codes encode a URL only (GS1 Digital Link `{base}/01/{gtin}[/10/{lot}]`, or the OCOP product
 code path `{base}/p/{code}[/10/{lot}]` for products without a GTIN): the certificate's status is
 never printed into a code, it is read when the code is scanned. The QR symbols are the same as
-on the certificates (apps.certificates.documents: segno, error level Q, 4-module quiet zone).
+on the certificates: all are made by apps.core.qr (error level Q, 4-module quiet zone).
 Text is drawn with DejaVu Sans (Debian fonts-dejavu-core), embedded, so Vietnamese renders.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -19,19 +18,19 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as rl_canvas
 
-from apps.certificates.documents import (
+from apps.core.pdf import (
     AUTHOR,
     DEMO_BANNER,
+    DEMO_RED,
     FONT,
     FONT_BOLD,
-    QR_BORDER,
-    qr_matrix,
-    qr_png,
-    qr_svg,
+    RED,
     register_fonts,
+    text,
 )
+from apps.core.qr import draw_qr
 
-__all__ = ["LabelData", "label_sheet_pdf", "qr_png", "qr_svg", "qr_svg_file"]
+__all__ = ["LabelData", "label_sheet_pdf"]
 
 CAPTION = "Quét để kiểm tra OCOP"
 CAPTION_EN = "Scan to check OCOP"
@@ -53,50 +52,9 @@ class LabelData:
     is_demo: bool = False
 
 
-def qr_svg_file(url: str, *, scale: int = 8) -> bytes:
-    """A standalone SVG file (XML declaration, SVG namespace, title) of the same symbol as
-    `qr_svg`, for print shops."""
-    import segno
-
-    buf = io.BytesIO()
-    symbol = segno.make(_t(url).strip(), error="q", micro=False, boost_error=False)
-    symbol.save(buf, kind="svg", scale=scale, border=QR_BORDER, title=_t(url).strip())
-    return buf.getvalue()
-
-
-def _t(value) -> str:
-    return unicodedata.normalize("NFC", str(value or ""))
-
-
-def _draw_qr(c, url: str, x: float, y: float, size: float) -> None:
-    matrix = qr_matrix(url)
-    n = len(matrix)
-    module = size / (n + 2 * QR_BORDER)
-    c.saveState()
-    c.setFillColor(colors.white)
-    c.rect(x, y, size, size, stroke=0, fill=1)
-    c.setFillColor(colors.black)
-    path = c.beginPath()
-    left, top = x + QR_BORDER * module, y + size - QR_BORDER * module
-    for r, row in enumerate(matrix):
-        col = 0
-        while col < n:
-            if row[col]:
-                start = col
-                while col < n and row[col]:
-                    col += 1
-                path.rect(
-                    left + start * module, top - (r + 1) * module, (col - start) * module, module
-                )
-            else:
-                col += 1
-    c.drawPath(path, stroke=0, fill=1)
-    c.restoreState()
-
-
-def _lines(c, text: str, font: str, size: float, x: float, y: float, width: float, max_lines: int):
+def _lines(c, value: str, font: str, size: float, x: float, y: float, width: float, max_lines: int):
     c.setFont(font, size)
-    parts = simpleSplit(_t(text), font, size, width) or [""]
+    parts = simpleSplit(text(value), font, size, width) or [""]
     if len(parts) > max_lines:
         parts = parts[:max_lines]
         parts[-1] = parts[-1].rstrip() + "…"
@@ -109,11 +67,11 @@ def _lines(c, text: str, font: str, size: float, x: float, y: float, width: floa
 def _label(c, data: LabelData, x: float, y: float) -> None:
     pad = 2 * mm
     qr_size = LABEL_H - 2 * pad
-    _draw_qr(c, data.url, x + pad, y + pad, qr_size)
+    draw_qr(c, data.url, x + pad, y + pad, qr_size)
     tx = x + pad + qr_size + 1.5 * mm
     width = x + LABEL_W - pad - tx
     ty = y + LABEL_H - pad - 7
-    c.setFillColor(colors.HexColor("#b3121b"))
+    c.setFillColor(RED)
     c.setFont(FONT_BOLD, 7.5)
     c.drawString(tx, ty, "OCOP")
     c.setFillColor(colors.black)
@@ -126,7 +84,7 @@ def _label(c, data: LabelData, x: float, y: float) -> None:
     _lines(c, CAPTION, FONT, 5, tx, y + pad + 6.5, width, 1)
     _lines(c, CAPTION_EN, FONT, 5, tx, y + pad + 1, width, 1)
     if data.is_demo:
-        c.setFillColor(colors.HexColor("#d32f2f"))
+        c.setFillColor(DEMO_RED)
         c.setFont(FONT_BOLD, 5)
         c.drawRightString(x + LABEL_W - pad, y + LABEL_H - pad - 6, "DEMO")
     c.setFillColor(colors.black)
@@ -141,15 +99,15 @@ def label_sheet_pdf(data: LabelData, *, count: int = COLUMNS * ROWS) -> bytes:
     buf = io.BytesIO()
     c = rl_canvas.Canvas(buf, pagesize=A4, initialFontName=FONT, lang="vi-VN")
     c.setAuthor(AUTHOR)
-    c.setTitle(_t(f"Nhãn QR — {data.product_name}"))
-    c.setSubject(_t(data.url))
+    c.setTitle(text(f"Nhãn QR — {data.product_name}"))
+    c.setSubject(text(data.url))
     per_page = COLUMNS * ROWS
     for index in range(count):
         if index and index % per_page == 0:
             c.showPage()
         slot = index % per_page
         if slot == 0 and data.is_demo:
-            c.setFillColor(colors.HexColor("#d32f2f"))
+            c.setFillColor(DEMO_RED)
             c.setFont(FONT_BOLD, 8)
             c.drawCentredString(A4[0] / 2, A4[1] - MARGIN_Y / 2, DEMO_BANNER)
             c.setFillColor(colors.black)

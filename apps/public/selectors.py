@@ -80,10 +80,7 @@ def public_product_by_code(*, code: str, today: date | None = None) -> PublicPro
     """The product whose certificate (any of them) carries OCOP product code `code`. One query."""
     today = today or timezone.localdate()
     cert = (
-        _certificates(today)
-        .filter(product__certificates__product_code=code)
-        .order_by("-valid_from", "-pk")
-        .first()
+        _certificates(today).filter(product__certificates__product_code=code).newest_first().first()
     )
     return _public(cert, code)
 
@@ -91,7 +88,7 @@ def public_product_by_code(*, code: str, today: date | None = None) -> PublicPro
 def public_product_by_gtin(*, gtin: str, today: date | None = None) -> PublicProduct | None:
     """The recognised product with this 14-digit GTIN. One query."""
     today = today or timezone.localdate()
-    cert = _certificates(today).filter(product__gtin=gtin).order_by("-valid_from", "-pk").first()
+    cert = _certificates(today).filter(product__gtin=gtin).newest_first().first()
     return _public(cert, "")
 
 
@@ -185,21 +182,35 @@ def product_url(product: Product, *, lot_number: str = "", code: str = "") -> st
     if product.gtin:
         url = f"{base}/01/{product.gtin}"
     else:
-        code = code or _latest_code(product)
+        code = code or latest_code(product)
         if not code:
             return ""
         url = f"{base}/p/{code}"
     return f"{url}/10/{lot_number}" if lot_number else url
 
 
-def _latest_code(product: Product) -> str:
+def latest_code(product: Product) -> str:
+    """The OCOP product code of the product's newest certificate, revoked ones included (the
+    public page of a revoked product shows it as revoked), or "" if it has none. One query."""
     return (
         Certificate.objects.filter(product=product)
-        .order_by("-valid_from", "-pk")
+        .newest_first()
         .values_list("product_code", flat=True)
         .first()
         or ""
     )
+
+
+def latest_codes(products) -> dict[int, str]:
+    """`latest_code` of each of `products`, by product id (absent: no certificate). One query."""
+    codes: dict[int, str] = {}
+    for product_id, code in (
+        Certificate.objects.filter(product__in=products)
+        .newest_first()
+        .values_list("product_id", "product_code")
+    ):
+        codes.setdefault(product_id, code)
+    return codes
 
 
 # --- the producer's and the province's pages --------------------------------------------------

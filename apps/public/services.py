@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.core.files import stored_file_delete, stored_file_or_cleanup, upload_check
 from apps.products.gs1 import VIETNAM_PREFIX, gtin_normalise
 from apps.products.models import Product

@@ -1,6 +1,6 @@
 """The DEMO lot: a clearly labelled synthetic lot of the demo's recognised product with a full
 chain of events (harvest → processing → packing → shipping → receiving), made through the real
-services. Called by `apps.core.demo` after the demo dataset exists."""
+services. Called by `apps.demo` (seed_demo) after the demo dataset exists."""
 
 import struct
 import zlib
@@ -78,45 +78,13 @@ def _demo_png() -> bytes:
     )
 
 
-def seed_traceability() -> dict[str, int]:
-    """Create the DEMO lot and its events once; later runs keep what is there. Returns
-    {"lots": n, "events": n, "created": 0|1}."""
-    from apps.accounts.models import User
+def _seed_demo_events(owner, lot, product, today) -> int:
+    """Record DEMO_CHAIN's events on the demo lot; returns how many."""
     from apps.geo.choices import Level
     from apps.geo.models import AdminUnit
-    from apps.products.models import Product
 
     from . import services
-    from .models import Lot
 
-    existing = Lot.objects.filter(is_demo=True, lot_number=DEMO_LOT).first()
-    if existing is not None:
-        if not existing.published:  # the demo's QR codes and README links point at it
-            existing.published = True
-            existing.save(update_fields=["published", "updated_at"])
-        return {"lots": 1, "events": existing.events.count(), "created": 0}
-    product = (
-        Product.objects.select_related("producer")
-        .filter(name=DEMO_PRODUCT, producer__is_demo=True)
-        .first()
-    )
-    owner = User.objects.filter(username=DEMO_OWNER).first()
-    if product is None or owner is None:
-        raise RuntimeError("Create the demo dataset first (apps.core.demo.demo_dataset_ensure).")
-    today = timezone.localdate()
-    lot = services.lot_create(
-        actor=owner,
-        product_id=product.pk,
-        lot_number=DEMO_LOT,
-        is_demo=True,
-        published=True,  # the demo's public trace page (README: /01/…/10/DEMO-2026-001)
-        production_date=today - timedelta(days=18),
-        expiry_date=today + timedelta(days=365),
-        quantity=Decimal("2000"),
-        quantity_unit="gói",
-        applied_standards="DEMO TCCS 01:2026/HTX; TCVN 12850:2019",
-        brand="DEMO Dừa Xanh",
-    )
     made = 0
     for (
         step,
@@ -157,6 +125,47 @@ def seed_traceability() -> dict[str, int]:
             **fields,
         )
         made += 1
+    return made
+
+
+def seed_traceability() -> dict[str, int]:
+    """Create the DEMO lot and its events once; later runs keep what is there. Returns
+    {"lots": n, "events": n, "created": 0|1}."""
+    from apps.accounts.models import User
+    from apps.products.models import Product
+
+    from . import services
+    from .models import Lot
+
+    existing = Lot.objects.filter(is_demo=True, lot_number=DEMO_LOT).first()
+    if existing is not None:
+        if not existing.published:  # the demo's QR codes and README links point at it
+            existing.published = True
+            existing.save(update_fields=["published", "updated_at"])
+        return {"lots": 1, "events": existing.events.count(), "created": 0}
+    product = (
+        Product.objects.select_related("producer")
+        .filter(name=DEMO_PRODUCT, producer__is_demo=True)
+        .first()
+    )
+    owner = User.objects.filter(username=DEMO_OWNER).first()
+    if product is None or owner is None:
+        raise RuntimeError("Create the demo dataset first (apps.demo.seeding.demo_dataset_ensure).")
+    today = timezone.localdate()
+    lot = services.lot_create(
+        actor=owner,
+        product_id=product.pk,
+        lot_number=DEMO_LOT,
+        is_demo=True,
+        published=True,  # the demo's public trace page (README: /01/…/10/DEMO-2026-001)
+        production_date=today - timedelta(days=18),
+        expiry_date=today + timedelta(days=365),
+        quantity=Decimal("2000"),
+        quantity_unit="gói",
+        applied_standards="DEMO TCCS 01:2026/HTX; TCVN 12850:2019",
+        brand="DEMO Dừa Xanh",
+    )
+    made = _seed_demo_events(owner, lot, product, today)
     services.lot_image_set(
         actor=owner,
         lot_id=lot.pk,

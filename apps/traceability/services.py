@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError, ErrorCode, not_found
+from apps.core.exceptions import ApplicationError, ErrorCode, not_found
 from apps.core.files import stored_file_delete, stored_file_or_cleanup, upload_check
 from apps.core.parsing import is_ascii_digits
 from apps.geo.selectors import units_at

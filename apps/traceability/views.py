@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError
+from apps.certificates.choices import PublicStatus
+from apps.certificates.models import Certificate, certificate_status
+from apps.core.exceptions import ApplicationError
 from apps.core.files import file_response
 from apps.core.parsing import parse_id
 from apps.products.models import Product
@@ -43,10 +45,8 @@ EVENT_FORM_FIELDS = (
 
 # --- public ------------------------------------------------------------------------------------
 def _certificate(product):
-    from apps.certificates.choices import PublicStatus
-    from apps.certificates.models import Certificate, certificate_status
-
-    cert = Certificate.objects.filter(product=product).order_by("-valid_from", "-pk").first()
+    """The product's newest certificate, revoked ones included (shown as revoked)."""
+    cert = Certificate.objects.filter(product=product).newest_first().first()
     if cert is None:
         return None
     status = certificate_status(cert, timezone.localdate())
@@ -196,81 +196,18 @@ def lot_page(request, lot_id: int):
     map and in a table, the event entry form with a point picker, and the audit trail."""
     lot = lot_get(user=request.user, lot_id=lot_id)
     editable = _can_write(request.user, lot)
-    initial = {f: getattr(lot, f) for f in LOT_FORM_FIELDS}
-    lot_form = LotForm(initial=initial)
-    event_form = EventForm(
-        initial={
-            "party_name": lot.product.producer.name,
-            "event_time": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        }
-    )
-    image_form = ImageForm()
+    forms = _lot_forms(lot)
     status = 200
     if request.method == "POST":
         if not editable:
             raise Http404
         action = request.POST.get("action")
         try:
-            if action == "save_lot":
-                lot_form = LotForm(request.POST)
-                if lot_form.is_valid():
-                    services.lot_update(actor=request.user, lot_id=lot.pk, **lot_form.cleaned_data)
-                    messages.success(request, _("Lot saved."))
-                    return redirect("traceability:lot", lot_id=lot.pk)
-            elif action == "add_event":
-                event_form = EventForm(request.POST)
-                if event_form.is_valid():
-                    data = event_form.cleaned_data
-                    fields = {
-                        f: data[f] for f in EVENT_FORM_FIELDS if data.get(f) not in (None, "")
-                    }
-                    _event, warnings = services.trace_event_create(
-                        actor=request.user,
-                        lot_id=lot.pk,
-                        location=Point(data["lon"], data["lat"], srid=4326),
-                        **fields,
-                    )
-                    messages.success(request, _("Event recorded."))
-                    for warning in warnings:
-                        messages.warning(request, warning)
-                    return redirect("traceability:lot", lot_id=lot.pk)
-            elif action == "delete_event":
-                services.trace_event_delete(
-                    actor=request.user,
-                    lot_id=lot.pk,
-                    event_id=parse_id(request.POST.get("event"), field="event"),
-                )
-                messages.success(request, _("Event deleted."))
-                return redirect("traceability:lot", lot_id=lot.pk)
-            elif action == "upload_image":
-                image_form = ImageForm(request.POST, request.FILES)
-                if image_form.is_valid():
-                    services.lot_image_set(
-                        actor=request.user, lot_id=lot.pk, file=image_form.cleaned_data["image"]
-                    )
-                    messages.success(request, _("Image saved."))
-                    return redirect("traceability:lot", lot_id=lot.pk)
-            elif action in ("publish", "unpublish"):
-                services.lot_publish(
-                    actor=request.user, lot_id=lot.pk, published=action == "publish"
-                )
-                messages.success(
-                    request,
-                    _("The lot's public trace page is online.")
-                    if action == "publish"
-                    else _("The lot's public trace page is offline."),
-                )
-                return redirect("traceability:lot", lot_id=lot.pk)
-            elif action == "delete_lot":
-                services.lot_delete(actor=request.user, lot_id=lot.pk)
-                messages.success(request, _("Lot deleted."))
-                return redirect("traceability:lots")
+            response = _lot_action(request, lot, action, forms)
+            if response is not None:
+                return response
         except ApplicationError as exc:
-            target = {
-                "save_lot": lot_form,
-                "add_event": event_form,
-                "upload_image": image_form,
-            }.get(action)
+            target = forms.get(action)
             if target is None:
                 messages.error(request, exc.message)
                 return redirect("traceability:lot", lot_id=lot.pk)
@@ -283,9 +220,9 @@ def lot_page(request, lot_id: int):
         {
             "lot": lot,
             "editable": editable,
-            "lot_form": lot_form,
-            "event_form": event_form,
-            "image_form": image_form,
+            "lot_form": forms["save_lot"],
+            "event_form": forms["add_event"],
+            "image_form": forms["upload_image"],
             "trace_items": items,
             "missing": [i for i in items if not i["present"]],
             "chain": lot_public_chain(lot),
@@ -295,3 +232,74 @@ def lot_page(request, lot_id: int):
         },
         status=status,
     )
+
+
+def _lot_forms(lot) -> dict:
+    """The lot page's unbound forms, keyed by the action that posts each."""
+    initial = {f: getattr(lot, f) for f in LOT_FORM_FIELDS}
+    return {
+        "save_lot": LotForm(initial=initial),
+        "add_event": EventForm(
+            initial={
+                "party_name": lot.product.producer.name,
+                "event_time": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            }
+        ),
+        "upload_image": ImageForm(),
+    }
+
+
+def _lot_action(request, lot, action, forms: dict):
+    """Run the POSTed `action` on the lot: the redirect on success, or None when a form is
+    invalid (the bound form replaces the unbound one in `forms`)."""
+    if action == "save_lot":
+        lot_form = forms["save_lot"] = LotForm(request.POST)
+        if lot_form.is_valid():
+            services.lot_update(actor=request.user, lot_id=lot.pk, **lot_form.cleaned_data)
+            messages.success(request, _("Lot saved."))
+            return redirect("traceability:lot", lot_id=lot.pk)
+    elif action == "add_event":
+        event_form = forms["add_event"] = EventForm(request.POST)
+        if event_form.is_valid():
+            data = event_form.cleaned_data
+            fields = {f: data[f] for f in EVENT_FORM_FIELDS if data.get(f) not in (None, "")}
+            _event, warnings = services.trace_event_create(
+                actor=request.user,
+                lot_id=lot.pk,
+                location=Point(data["lon"], data["lat"], srid=4326),
+                **fields,
+            )
+            messages.success(request, _("Event recorded."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("traceability:lot", lot_id=lot.pk)
+    elif action == "delete_event":
+        services.trace_event_delete(
+            actor=request.user,
+            lot_id=lot.pk,
+            event_id=parse_id(request.POST.get("event"), field="event"),
+        )
+        messages.success(request, _("Event deleted."))
+        return redirect("traceability:lot", lot_id=lot.pk)
+    elif action == "upload_image":
+        image_form = forms["upload_image"] = ImageForm(request.POST, request.FILES)
+        if image_form.is_valid():
+            services.lot_image_set(
+                actor=request.user, lot_id=lot.pk, file=image_form.cleaned_data["image"]
+            )
+            messages.success(request, _("Image saved."))
+            return redirect("traceability:lot", lot_id=lot.pk)
+    elif action in ("publish", "unpublish"):
+        services.lot_publish(actor=request.user, lot_id=lot.pk, published=action == "publish")
+        messages.success(
+            request,
+            _("The lot's public trace page is online.")
+            if action == "publish"
+            else _("The lot's public trace page is offline."),
+        )
+        return redirect("traceability:lot", lot_id=lot.pk)
+    elif action == "delete_lot":
+        services.lot_delete(actor=request.user, lot_id=lot.pk)
+        messages.success(request, _("Lot deleted."))
+        return redirect("traceability:lots")
+    return None

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.dashboards",
     "apps.traceability",
     "apps.public",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.core.context_processors.site",
+                "apps.geo.context_processors.site",
             ],
         },
     },
@@ -355,7 +356,8 @@ LOGGING = {
 
 # gis.W001 asks for GDAL ≥ 3.9 to block file/network access from malicious spatial references.
 # Debian 12 ships GDAL 3.6; the app only opens its own files (spatial_data/) and never passes a
-# user-supplied spatial reference to GDAL, so the warning is silenced rather than shown on every run.
+# user-supplied spatial reference to GDAL, so the warning is silenced rather than shown on every
+# run.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Public product pages and GS1 Digital Link (apps.public)

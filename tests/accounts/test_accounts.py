@@ -5,7 +5,7 @@ from django.core import mail
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
-from apps.core.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+from apps.demo.seeding import DEMO_ACCOUNTS, demo_accounts_ensure
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Mật-khẩu-thử-1"
@@ -144,7 +144,7 @@ def test_jurisdiction_of_a_province_covers_its_communes(make_user, unit):
 
 
 def test_demo_accounts_one_per_role_and_rerun_keeps_them(tmp_path, monkeypatch):
-    monkeypatch.setattr("apps.core.demo.CREDENTIALS_FILE", tmp_path / "creds.json")
+    monkeypatch.setattr("apps.demo.seeding.CREDENTIALS_FILE", tmp_path / "creds.json")
     first = demo_accounts_ensure()
     assert {a.role for a in first} == set(Role.values)
     assert len(first) == len(DEMO_ACCOUNTS)

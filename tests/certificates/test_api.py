@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.certificates.models import Certificate, Inspection
 
-from .conftest import ROUND_YEAR
+from .helpers import ROUND_YEAR
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"

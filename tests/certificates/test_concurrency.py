@@ -7,11 +7,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.certificates import services
 from apps.certificates.models import Certificate, RecognitionDecision
-from apps.certificates.services import ministry_propose, recognition_decide
+from apps.certificates.services import ministry_propose, recognition, recognition_decide
 
-from .conftest import ROUND_YEAR
+from .helpers import ROUND_YEAR
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,7 +68,7 @@ def test_concurrent_decisions_take_distinct_serials(boundaries, chain, people):
 @pytest.mark.django_db
 def test_a_failed_decision_leaves_no_rows_and_no_files(chain, decide, monkeypatch, media_in_tmp):
     results = [chain.evaluated(4, "Kẹo dừa DEMO"), chain.evaluated(3, "Thạch dừa DEMO")]
-    real = services.dossier_transition
+    real = recognition.dossier_transition
     calls = []
 
     def flaky(**kwargs):
@@ -78,13 +77,13 @@ def test_a_failed_decision_leaves_no_rows_and_no_files(chain, decide, monkeypatc
             raise RuntimeError("lost connection")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "dossier_transition", flaky)
+    monkeypatch.setattr(recognition, "dossier_transition", flaky)
     with pytest.raises(RuntimeError):
         decide([r.pk for r in results])
     assert len(calls) == 2  # the first certificate and its PDF were made before the failure
     assert not Certificate.objects.exists() and not RecognitionDecision.objects.exists()
     assert not list(media_in_tmp.rglob("*.pdf"))
-    monkeypatch.setattr(services, "dossier_transition", real)
+    monkeypatch.setattr(recognition, "dossier_transition", real)
     decision = decide([r.pk for r in results])
     # the counters rolled back with the failed decision: no gap in the codes
     assert sorted(decision.certificates.values_list("product_code", flat=True)) == [

@@ -18,18 +18,16 @@ import zxingcpp
 from PIL import Image
 
 from apps.certificates import documents
-from apps.certificates.documents import (
+from apps.certificates.documents import CertificateData, certificate_pdf
+from apps.core import pdf as core_pdf
+from apps.core import qr as core_qr
+from apps.core.pdf import DEMO_BANNER, FontNotFoundError
+from apps.core.qr import qr_matrix, qr_png, qr_svg
+from apps.evaluation.documents import (
     CONCLUSION_TITLE,
-    DEMO_BANNER,
-    CertificateData,
     ConclusionData,
-    FontNotFoundError,
     RankedProduct,
-    certificate_pdf,
     conclusion_pdf,
-    qr_matrix,
-    qr_png,
-    qr_svg,
 )
 
 URL = "https://ocop.vinhlong.gov.vn/chung-nhan/86-28777-001-2026?ma=7f3a9c"
@@ -292,7 +290,7 @@ def test_certificate_qr_is_drawn_from_segnos_matrix():
     matrix = qr_matrix(URL)
     n = len(matrix)
     x, y, size = documents.CERT_QR_BOX  # PDF points, origin bottom-left
-    border = documents.QR_BORDER
+    border = core_qr.QR_BORDER
     module = size / (n + 2 * border)
     height_pt = 595.2755905511812  # A4 landscape
     drawn = tuple(
@@ -425,7 +423,7 @@ def test_no_demo_banner_on_a_real_document():
 
 # --------------------------------------------------------------------------- font missing
 def test_missing_font_gives_a_clear_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(documents, "FONT_DIR", tmp_path)
-    monkeypatch.setattr(documents.pdfmetrics, "getRegisteredFontNames", lambda: [])
+    monkeypatch.setattr(core_pdf, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(core_pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
     with pytest.raises(FontNotFoundError, match="fonts-dejavu-core"):
         certificate_pdf(cert())

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from apps.producers.services import producer_create
 from apps.products.services import product_create
-from tests.dossiers.conftest import BEN_TRE_CITY
-from tests.dossiers.test_workflow_api import _accepted_dossier
+from tests.dossiers.helpers import BEN_TRE_CITY, accepted_dossier
 from tests.evaluation.builders import council_with_members
 
-from .conftest import choices_for
+from .helpers import choices_for
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_accepted_dossier_to_certificate_with_a_working_qr_code(
         name="Kẹo dừa sáp – Đặc sản",
         classification_code="I.3.c",
     )
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council, members, _adviser = council_with_members(make_user, unit, creator=people["province"])
     chair = members[0]
 

@@ -16,7 +16,7 @@ from django.test import TestCase
 
 from apps.accounts.choices import Role
 from apps.certificates.services import ministry_propose
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.criteria import engine
 from apps.criteria.models import Sheet
 from apps.criteria.services import sheet_spec
@@ -29,8 +29,9 @@ from apps.evaluation.services import (
     scorecard_save,
     scorecard_submit,
 )
+from tests.dossiers.helpers import full_choices
 
-from .conftest import choices_for, full_choices
+from .helpers import choices_for
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from apps.certificates.services import (
     revocation_open,
     revocation_open_from_inspection,
 )
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier, Notification
 
@@ -490,9 +490,10 @@ def test_the_transitional_extension_is_for_certificates_in_force_on_22_05_2026(c
         assert listed.filter(pk=cert.pk).exists()
         # the authority's extension (Đ12.3) follows the same rule
         until = valid_until + timedelta(days=90)
-        extend = lambda until=until: certificate_extend(  # noqa: E731
-            certificate_id=cert.pk, until=until, actor=people["leader"]
-        )
+
+        def extend(until=until):
+            return certificate_extend(certificate_id=cert.pk, until=until, actor=people["leader"])
+
         if extended:
             assert extend().extended_until == until
         else:

@@ -1,4 +1,4 @@
-"""Recognition and after-recognition services, on the real chain (see conftest)."""
+"""Recognition and after-recognition services, on the real chain (tests/certificates/helpers.py)."""
 
 import re
 from datetime import date, timedelta
@@ -18,12 +18,12 @@ from apps.certificates.services import (
     ministry_propose,
     result_close_unrecognised,
 )
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
 from apps.products.choices import ProductStatus
 
-from .conftest import ROUND_YEAR
+from .helpers import ROUND_YEAR
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(rf"^86-(\d{{5}})-(\d{{3}})-{ROUND_YEAR}$")

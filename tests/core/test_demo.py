@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_covers_every_status_and_group_and_reruns_cleanly(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("apps.core.demo.CREDENTIALS_FILE", tmp_path / "creds.json")
+    monkeypatch.setattr("apps.demo.seeding.CREDENTIALS_FILE", tmp_path / "creds.json")
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "demo_chuthe" in out and "demo_quantri" in out

@@ -1,9 +1,9 @@
 """Upload checks by content, storage through storages["default"], private file responses.
 
-`StorageContract` holds the tests that touch storage; they run here on the local file system
-(MEDIA_ROOT in tmp_path) and again in test_files_s3.py on a real S3 server (SeaweedFS).
-Every sample file is built here, by hand, at the smallest size its format allows (Pillow is not
-installed, so PNG and JPEG are written byte by byte).
+`StorageContract` (storage_contract.py) holds the tests that touch storage; they run here on the
+local file system (MEDIA_ROOT in tmp_path) and again in test_files_s3.py on a real S3 server
+(SeaweedFS). Every sample file is built by hand in samples.py, at the smallest size its format
+allows (Pillow is not installed, so PNG and JPEG are written byte by byte).
 """
 
 import hashlib
@@ -12,191 +12,30 @@ import re
 import struct
 import unicodedata
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
-from django.core.files.uploadedfile import (
-    InMemoryUploadedFile,
-    SimpleUploadedFile,
-    TemporaryUploadedFile,
-)
-from django.core.signals import request_finished
-from django.db import IntegrityError, close_old_connections, transaction
-from django.http import Http404
+from django.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploadedFile
 from django.utils import translation
 
-from apps.core.api.errors import ApplicationError, ErrorCode, exception_handler
-from apps.core.files import (
-    content_disposition,
-    file_response,
-    stored_file_delete,
-    stored_file_or_cleanup,
-    stored_file_save,
-    upload_check,
+from apps.core.api.errors import exception_handler
+from apps.core.exceptions import ApplicationError, ErrorCode
+from apps.core.files import content_disposition, stored_file_save, upload_check
+
+from .samples import (
+    SAMPLES,
+    docx_parts,
+    encrypt_flag,
+    make_docx,
+    make_jpeg,
+    make_pdf,
+    make_png,
+    make_zip,
+    upload,
 )
-
-# --- sample files ------------------------------------------------------------------------------
-
-
-def make_pdf(padding: int = 0) -> bytes:
-    """A one-page PDF 1.4 with a correct xref table; `padding` adds a comment of that many bytes."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    if padding:
-        out += b"%" + b"x" * padding + b"\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def make_png() -> bytes:
-    """A 1×1 red RGB PNG."""
-    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00\xff\x00\x00")  # filter byte 0, then R G B
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", ihdr)
-        + _png_chunk(b"IDAT", idat)
-        + _png_chunk(b"IEND", b"")
-    )
-
-
-def _jpeg_segment(marker: int, data: bytes) -> bytes:
-    return bytes([0xFF, marker]) + struct.pack(">H", len(data) + 2) + data
-
-
-def make_jpeg() -> bytes:
-    """A 1×1 grey baseline JPEG: one quantisation table, one-code Huffman tables, one block."""
-    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    dqt = b"\x00" + b"\x01" * 64
-    sof0 = b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"  # 8-bit, 1×1, one component, table 0
-    dht_dc = b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00"  # one 1-bit code: DC difference 0
-    dht_ac = b"\x10" + b"\x01" + b"\x00" * 15 + b"\x00"  # one 1-bit code: end of block
-    sos = b"\x01\x01\x00\x00\x3f\x00"
-    scan = b"\x3f"  # DC "0", EOB "0", padded with 1-bits
-    return (
-        b"\xff\xd8"
-        + _jpeg_segment(0xE0, app0)
-        + _jpeg_segment(0xDB, dqt)
-        + _jpeg_segment(0xC0, sof0)
-        + _jpeg_segment(0xC4, dht_dc)
-        + _jpeg_segment(0xC4, dht_ac)
-        + _jpeg_segment(0xDA, sos)
-        + scan
-        + b"\xff\xd9"
-    )
-
-
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Target="{target}" Type="http://schemas.openxmlformats.org/'
-    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
-)
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/{part}" ContentType="{content_type}"/></Types>'
-)
-_OOXML = "application/vnd.openxmlformats-officedocument"
-
-
-def make_zip(parts: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def docx_parts(content_type: str = f"{_OOXML}.wordprocessingml.document.main+xml") -> dict:
-    return {
-        "[Content_Types].xml": _CONTENT_TYPES.format(
-            part="word/document.xml", content_type=content_type
-        ),
-        "_rels/.rels": _RELS.format(target="word/document.xml"),
-        "word/document.xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            "<w:body><w:p><w:r><w:t>Hồ sơ OCOP</w:t></w:r></w:p></w:body></w:document>"
-        ),
-    }
-
-
-def make_docx(**kwargs) -> bytes:
-    return make_zip(docx_parts(), **kwargs)
-
-
-def make_xlsx() -> bytes:
-    return make_zip(
-        {
-            "[Content_Types].xml": _CONTENT_TYPES.format(
-                part="xl/workbook.xml", content_type=f"{_OOXML}.spreadsheetml.sheet.main+xml"
-            ),
-            "_rels/.rels": _RELS.format(target="xl/workbook.xml"),
-            "xl/workbook.xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-            ),
-            "xl/_rels/workbook.xml.rels": _RELS.format(target="worksheets/sheet1.xml").replace(
-                "officeDocument/2006/relationships/officeDocument",
-                "officeDocument/2006/relationships/worksheet",
-            ),
-            "xl/worksheets/sheet1.xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
-            ),
-        }
-    )
-
-
-def encrypt_flag(data: bytes) -> bytes:
-    """Set the 'encrypted' bit on every entry of a stored (uncompressed) ZIP, as ZipCrypto does."""
-    out = bytearray(data)
-    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        for match in re.finditer(re.escape(signature), data):
-            position = match.start() + flag_offset
-            out[position] |= 0x01
-    return bytes(out)
-
-
-def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
-    return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-SAMPLES = {
-    "pdf": ("Giấy chứng nhận.pdf", make_pdf, "application/pdf"),
-    "jpg": ("Ảnh sản phẩm.jpg", make_jpeg, "image/jpeg"),
-    "png": ("Nhãn hàng.png", make_png, "image/png"),
-    "docx": ("Thuyết minh.docx", make_docx, f"{_OOXML}.wordprocessingml.document"),
-    "xlsx": ("Bảng số liệu.xlsx", make_xlsx, f"{_OOXML}.spreadsheetml.sheet"),
-}
+from .storage_contract import StorageContract
 
 
 def refusal(file, **kwargs) -> ApplicationError:
@@ -436,232 +275,6 @@ def test_content_disposition_for_plain_and_hostile_names():
     )
     assert content_disposition("..\\..\\boot.ini") == 'attachment; filename="boot.ini"'
     assert content_disposition("") == 'attachment; filename="file"'
-
-
-# --- storage: the same tests on every backend ---------------------------------------------------
-
-STORED_NAME = re.compile(r"dossiers/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|jpg|png|docx|xlsx)\Z")
-
-
-def all_names(storage) -> list[str]:
-    """Every object in the storage (under its location), walked through the storage API."""
-
-    def walk(path: str) -> list[str]:
-        try:
-            directories, files = storage.listdir(path)
-        except FileNotFoundError:
-            return []
-        prefix = f"{path}/" if path else ""
-        names = [prefix + name for name in files]
-        for directory in directories:
-            names += walk(prefix + directory)
-        return names
-
-    return walk("")
-
-
-def read_back(storage, name: str) -> bytes:
-    with storage.open(name, "rb") as stored:
-        return stored.read()
-
-
-def body_of(response) -> bytes:
-    """The streamed body; then close the response as a server would (as Django's test client
-    does, without the request_finished handler that would touch the database)."""
-    try:
-        return b"".join(response.streaming_content)
-    finally:
-        request_finished.disconnect(close_old_connections)
-        try:
-            response.close()
-        finally:
-            request_finished.connect(close_old_connections)
-
-
-class StorageContract:
-    """Tests that must pass on every storage backend; subclasses provide `file_storage`."""
-
-    @pytest.fixture
-    def file_storage(self):
-        raise NotImplementedError
-
-    @pytest.mark.parametrize("extension", sorted(SAMPLES))
-    def test_each_accepted_type_is_stored_and_read_back(self, file_storage, extension):
-        name, make, content_type = SAMPLES[extension]
-        data = make()
-        file = upload(name, data)
-        checked = upload_check(file=file)
-
-        storage_name = stored_file_save(checked=checked, file=file, prefix="dossiers")
-
-        assert STORED_NAME.match(storage_name)
-        assert storage_name.endswith(f".{extension}")
-        assert storages["default"] is file_storage
-        assert read_back(file_storage, storage_name) == data
-        assert hashlib.sha256(read_back(file_storage, storage_name)).hexdigest() == checked.sha256
-        assert all_names(file_storage) == [storage_name]
-
-    def test_no_part_of_the_client_name_reaches_the_path(self, file_storage):
-        file = upload("../../../../etc/passwd.pdf", make_pdf())
-        checked = upload_check(file=file)
-        storage_name = stored_file_save(checked=checked, file=file, prefix="dossiers")
-        assert STORED_NAME.match(storage_name)
-        assert "passwd" not in storage_name
-        assert checked.original_name == "passwd.pdf"
-
-    def test_the_same_bytes_twice_are_two_objects(self, file_storage):
-        data = make_png()
-        names = set()
-        for _ in range(2):
-            file = upload("a.png", data)
-            names.add(
-                stored_file_save(checked=upload_check(file=file), file=file, prefix="dossiers")
-            )
-        assert len(names) == 2
-        assert sorted(all_names(file_storage)) == sorted(names)
-
-    def test_a_prefix_must_be_plain_path_segments(self, file_storage):
-        file = upload("a.pdf", make_pdf())
-        checked = upload_check(file=file)
-        for prefix in ("../x", "/abs", "Dossiers", "a//b", "", "a/../b"):
-            with pytest.raises(ValueError):
-                stored_file_save(checked=checked, file=file, prefix=prefix)
-        assert all_names(file_storage) == []
-
-    def test_a_large_file_round_trips(self, file_storage):
-        data = make_pdf(padding=9 * 1024 * 1024)  # past boto3's 8 MB multipart threshold
-        file = upload("Hồ sơ đầy đủ.pdf", data)
-        checked = upload_check(file=file)
-        storage_name = stored_file_save(checked=checked, file=file, prefix="dossiers")
-
-        response = file_response(
-            storage_name=storage_name,
-            filename=checked.original_name,
-            content_type="application/pdf",
-        )
-
-        assert int(response["Content-Length"]) == len(data)
-        assert hashlib.sha256(body_of(response)).hexdigest() == checked.sha256
-
-    def test_file_response_headers(self, file_storage):
-        data = make_pdf()
-        file = upload("x.pdf", data)
-        checked = upload_check(file=file)
-        storage_name = stored_file_save(checked=checked, file=file, prefix="dossiers")
-
-        response = file_response(
-            storage_name=storage_name,
-            filename="Giấy chứng nhận ATTP.pdf",
-            content_type=checked.content_type,
-        )
-
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Length"] == str(len(data))
-        assert response["Content-Disposition"] == (
-            'attachment; filename="Giay chung nhan ATTP.pdf"; '
-            "filename*=UTF-8''Gi%E1%BA%A5y%20ch%E1%BB%A9ng%20nh%E1%BA%ADn%20ATTP.pdf"
-        )
-        assert response["X-Content-Type-Options"] == "nosniff"
-        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
-        assert {"no-store", "no-cache", "private", "max-age=0"} <= cache_control
-        assert body_of(response) == data
-
-    def test_file_response_inline(self, file_storage):
-        file = upload("anh.png", make_png())
-        checked = upload_check(file=file)
-        storage_name = stored_file_save(checked=checked, file=file, prefix="dossiers")
-        response = file_response(
-            storage_name=storage_name,
-            filename="ảnh.png",
-            content_type=checked.content_type,
-            as_attachment=False,
-        )
-        assert response["Content-Disposition"].startswith('inline; filename="anh.png"')
-        assert body_of(response) == make_png()
-
-    def test_file_response_for_a_missing_object_is_404(self, file_storage):
-        with pytest.raises(Http404):
-            file_response(
-                storage_name="dossiers/2026/01/" + "0" * 32 + ".pdf",
-                filename="x.pdf",
-                content_type="application/pdf",
-            )
-
-    def test_delete_removes_the_object_and_tolerates_a_missing_one(self, file_storage):
-        file = upload("a.pdf", make_pdf())
-        storage_name = stored_file_save(checked=upload_check(file=file), file=file, prefix="x")
-        stored_file_delete(storage_name=storage_name)
-        assert not file_storage.exists(storage_name)
-        stored_file_delete(storage_name=storage_name)  # already gone: no error
-        assert all_names(file_storage) == []
-
-    def test_a_refused_upload_stores_nothing(self, file_storage):
-        file = upload("anh.pdf", make_png())
-        with pytest.raises(ApplicationError):
-            checked = upload_check(file=file)
-            with stored_file_or_cleanup(checked=checked, file=file, prefix="dossiers"):
-                pytest.fail("a refused upload must never reach storage")
-        assert all_names(file_storage) == []
-
-    @pytest.mark.django_db
-    def test_a_failing_row_leaves_no_object(self, file_storage, make_user, django_user_model):
-        # Any model stands in for the dossier-file row; a unique username makes the insert fail.
-        make_user(username="da-co")
-        file = upload("Hồ sơ.pdf", make_pdf())
-        checked = upload_check(file=file)
-        seen = []
-
-        with pytest.raises(IntegrityError):
-            with stored_file_or_cleanup(checked=checked, file=file, prefix="dossiers") as name:
-                seen.append(name)
-                assert file_storage.exists(name)
-                with transaction.atomic(durable=True):
-                    django_user_model.objects.create(username="da-co", last_name=name)
-
-        assert not file_storage.exists(seen[0])
-        assert all_names(file_storage) == []
-        assert not django_user_model.objects.filter(last_name=seen[0]).exists()
-
-    @pytest.mark.django_db
-    def test_an_error_after_the_row_rolls_back_both(self, file_storage, django_user_model):
-        file = upload("a.xlsx", make_xlsx())
-        checked = upload_check(file=file)
-
-        with pytest.raises(RuntimeError, match="after the insert"):
-            with stored_file_or_cleanup(checked=checked, file=file, prefix="dossiers") as name:
-                with transaction.atomic(durable=True):
-                    django_user_model.objects.create(username="ho-so-1", last_name=name)
-                    raise RuntimeError("after the insert")
-
-        assert not django_user_model.objects.filter(username="ho-so-1").exists()
-        assert all_names(file_storage) == []
-
-    @pytest.mark.django_db
-    def test_success_keeps_the_object_and_the_row(self, file_storage, django_user_model):
-        data = make_docx()
-        file = upload("a.docx", data)
-        checked = upload_check(file=file)
-
-        with stored_file_or_cleanup(checked=checked, file=file, prefix="dossiers") as name:
-            with transaction.atomic(durable=True):
-                django_user_model.objects.create(username="ho-so-2", last_name=name)
-
-        row = django_user_model.objects.get(username="ho-so-2")
-        assert all_names(file_storage) == [row.last_name]
-        assert read_back(file_storage, row.last_name) == data
-
-    def test_a_cleanup_failure_does_not_hide_the_original_error(self, file_storage, monkeypatch):
-        file = upload("a.pdf", make_pdf())
-        checked = upload_check(file=file)
-
-        def broken_delete(name):
-            raise OSError("storage unavailable")
-
-        monkeypatch.setattr(file_storage, "delete", broken_delete)
-        with pytest.raises(KeyError):
-            with stored_file_or_cleanup(checked=checked, file=file, prefix="dossiers"):
-                raise KeyError("the real error")
 
 
 class TestLocalStorage(StorageContract):

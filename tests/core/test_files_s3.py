@@ -1,4 +1,5 @@
-"""The storage tests of test_files.py again, on a real S3 server (SeaweedFS on localhost).
+"""The storage tests of test_files.py (storage_contract.py) again, on a real S3 server (SeaweedFS on
+localhost).
 
 The server is started by the session fixture in tests/s3.py; if it cannot start, these tests fail
 with its log, they are not skipped.
@@ -12,7 +13,9 @@ import pytest
 from storages.backends.s3 import S3Storage
 
 from apps.core.files import stored_file_save, upload_check
-from tests.core.test_files import StorageContract, make_png, upload
+
+from .samples import make_png, upload
+from .storage_contract import StorageContract
 
 pytestmark = pytest.mark.s3
 

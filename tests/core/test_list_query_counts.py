@@ -6,8 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.certificates.conftest import chain, client_for, decide, people  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 LISTS = [
@@ -37,7 +35,7 @@ def _counts(user) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("role", ["province", "producer"])
-def test_list_endpoints_make_a_constant_number_of_queries(chain, decide, people, role):  # noqa: F811
+def test_list_endpoints_make_a_constant_number_of_queries(chain, decide, people, role):
     decide([chain.evaluated(4, name="Một").pk])
     # Once to warm per-process caches (e.g. units resolved once per process), whose single query
     # would otherwise depend on which test of the worker ran first; then measured.

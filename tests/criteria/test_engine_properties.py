@@ -24,7 +24,8 @@ from apps.criteria.engine import (
     rank,
     required_minimum,
 )
-from tests.criteria.test_engine import seven_sheet
+
+from .sheets import seven_sheet
 
 SETTINGS = settings(
     max_examples=200,
@@ -122,7 +123,7 @@ def sheets(draw) -> SheetSpec:
                     max_points=D(max_cents).scaleb(-2),
                     options=tuple(
                         OptionSpec(j + 1, D(p).scaleb(-2), m)
-                        for j, (p, m) in enumerate(zip(pts, markers))
+                        for j, (p, m) in enumerate(zip(pts, markers, strict=True))
                     ),
                     knockout=draw(st.booleans()),
                     applies_when=applies_when,

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .conftest import PASSWORD
+from .helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ZERO = "#f4f4f2"  # the choropleth's fill for 0
@@ -172,7 +172,9 @@ LATE_4_STAR_RESPONSES = """
     const late = /[?&]star=4(&|$)/.test(String(url));
     return realFetch(url, options).then(function (response) {
       if (!late) { return response; }
-      return new Promise(function (resolve) { setTimeout(function () { resolve(response); }, 1500); });
+      return new Promise(function (resolve) {
+        setTimeout(function () { resolve(response); }, 1500);
+      });
     });
   };
 })();

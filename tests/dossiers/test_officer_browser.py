@@ -12,7 +12,7 @@ from apps.dossiers.models import Dossier
 from apps.producers.services import producer_create
 from apps.products.services import product_create
 
-from .conftest import BEN_TRE_CITY, FORM01, FORM02, full_choices
+from .helpers import BEN_TRE_CITY, FORM01, FORM02, full_choices
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Cán-bộ-xã-2026!"

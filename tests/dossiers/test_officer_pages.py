@@ -11,7 +11,7 @@ from django.utils.html import escape
 from apps.accounts.choices import Role
 from apps.dossiers.models import CommuneAssessment, Dossier, DossierEvent
 
-from .conftest import FORM01, FORM02, full_choices
+from .helpers import FORM01, FORM02, full_choices
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"

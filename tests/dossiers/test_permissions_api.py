@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.dossiers.models import Dossier
 
-from .conftest import FORM01, FORM02, full_choices
+from .helpers import FORM01, FORM02, full_choices
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"

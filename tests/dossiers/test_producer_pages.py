@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.dossiers.models import Dossier
 
-from .conftest import FORM01, FORM02, full_choices
+from .helpers import FORM01, FORM02, full_choices
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

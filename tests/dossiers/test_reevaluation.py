@@ -9,22 +9,15 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.certificates.models import Certificate
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.dossiers.choices import Action, DossierStatus
 from apps.dossiers.models import Dossier
 from apps.dossiers.services import dossier_create, dossier_transition
-from tests.certificates import conftest as chain_fixtures
+from tests.certificates.helpers import recognition_people
 
-# The recognition chain (producer → certificate) of the certificate tests, made visible here.
-chain, client_for, decide, media_in_tmp, people = (
-    chain_fixtures.chain,
-    chain_fixtures.client_for,
-    chain_fixtures.decide,
-    chain_fixtures.media_in_tmp,
-    chain_fixtures.people,
-)
-
-pytestmark = pytest.mark.django_db
+# The recognition chain (producer → certificate; tests/fixtures/recognition.py) with its own
+# people, not this package's, and its settings.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 API = "/api/v1/dossiers/"
 INBOX = "/dossiers/inbox/"
 ASSESSMENT = dict.fromkeys(
@@ -35,6 +28,12 @@ ASSESSMENT = dict.fromkeys(
 def _ok(response, status=200) -> dict:
     assert response.status_code == status, (response.status_code, response.content[:600])
     return response.json()
+
+
+@pytest.fixture
+def people(make_user, unit):
+    """The recognition chain's people, in place of tests/dossiers/conftest.py's."""
+    return recognition_people(make_user, unit)
 
 
 @pytest.fixture

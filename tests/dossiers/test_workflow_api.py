@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.dossiers.models import Dossier, Notification, PublicHoliday
 
-from .conftest import FORM01, FORM02, full_choices
+from .helpers import FORM01, FORM02, accepted_dossier, full_choices
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"
@@ -131,42 +131,9 @@ def test_end_to_end_from_draft_to_accepted(people, product, client_for):
     assert all(e["at"] for e in accepted["events"])
 
 
-def _accepted_dossier(people, product, client_for) -> int:
-    producer, commune, province = (
-        client_for(people[k]) for k in ("producer", "commune", "province")
-    )
-    did = _ok(producer.post(API, {"product": product.pk}), 201)["id"]
-    _ok(producer.patch(f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"))
-    _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json"))
-    _ok(producer.post(f"{API}{did}/submit/"))
-    _ok(commune.post(f"{API}{did}/commune-start-review/"))
-    _ok(
-        commune.put(
-            f"{API}{did}/commune-assessment/",
-            {
-                k: "Đạt"
-                for k in (
-                    "raw_material",
-                    "local_labour",
-                    "product_idea",
-                    "local_identity",
-                    "proposal",
-                )
-            },
-            format="json",
-        )
-    )
-    _ok(commune.post(f"{API}{did}/commune-assess/"))
-    _ok(commune.post(f"{API}{did}/samples/", {"received": 5, "on": str(timezone.localdate())}))
-    _ok(commune.post(f"{API}{did}/commune-forward/"))
-    _ok(province.post(f"{API}{did}/province-start-check/"))
-    _ok(province.post(f"{API}{did}/province-accept/"))
-    return did
-
-
 def test_an_accepted_dossier_is_still_in_progress(people, product, client_for):
     """Accepted for a round is not the end: the product cannot open another dossier yet."""
-    _accepted_dossier(people, product, client_for)
+    accepted_dossier(people, product, client_for)
     response = client_for(people["producer"]).post(API, {"product": product.pk, "kind": "upgrade"})
     assert response.status_code == 409 and response.json()["extra"]["key"] == "product"
 

@@ -1,4 +1,5 @@
-"""Builders for evaluation tests: a council of the pilot province and an accepted dossier."""
+"""Builders for evaluation tests: a council of the pilot province and scorecard choices (the
+accepted dossier is tests/dossiers/helpers.py's `accepted_dossier`)."""
 
 from django.utils import timezone
 
@@ -6,6 +7,9 @@ from apps.accounts.choices import Role
 from apps.criteria.models import CriteriaSet, Sheet
 from apps.evaluation.models import Council, CouncilMember, EvaluationRound
 from apps.evaluation.services import round_planned
+
+# The password of the council pages' people (tests/evaluation/conftest.py).
+PASSWORD = "Mật-khẩu-hội-đồng-1"
 
 
 def council_with_members(
@@ -60,6 +64,18 @@ def best_choices(sheet_number=7) -> dict[str, int]:
 
 
 def lowest_choices(sheet_number=7) -> dict[str, int]:
+    """The first option everywhere, but 5.1 "has a story" so 5.2 applies and is chosen."""
+    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
+    return {c.code: (2 if c.code == "5.1" else 1) for c in sheet.criteria.all()}
+
+
+def top_choices(sheet_number: int = 7) -> dict[str, int]:
+    """The best option of every criterion (100 points, 5★)."""
+    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
+    return {c.code: c.options.count() for c in sheet.criteria.all()}
+
+
+def bottom_choices(sheet_number: int = 7) -> dict[str, int]:
     """The first option everywhere, but 5.1 "has a story" so 5.2 applies and is chosen."""
     sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
     return {c.code: (2 if c.code == "5.1" else 1) for c in sheet.criteria.all()}

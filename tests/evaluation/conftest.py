@@ -10,32 +10,23 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.choices import Role
-from apps.criteria.models import CriteriaSet, Sheet
+from apps.criteria.models import CriteriaSet
 from apps.evaluation import services
 from apps.evaluation.models import Council, CouncilMember, EvaluationRound, ProducerLink
-from tests.dossiers import conftest as dossier_fixtures
-from tests.dossiers.test_workflow_api import _accepted_dossier
+from tests.dossiers.helpers import accepted_dossier, dossier_people, dossier_product
 
-# The dossier fixtures, made visible to the evaluation tests.
-client_for, people, product = (
-    dossier_fixtures.client_for,
-    dossier_fixtures.people,
-    dossier_fixtures.product,
-)
-
-PASSWORD = "Mật-khẩu-hội-đồng-1"
+from .builders import PASSWORD
 
 
-def top_choices(sheet_number: int = 7) -> dict[str, int]:
-    """The best option of every criterion (100 points, 5★)."""
-    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
-    return {c.code: c.options.count() for c in sheet.criteria.all()}
+# The dossier tests' people and product (`client_for` is tests/fixtures/recognition.py's).
+@pytest.fixture
+def people(make_user, unit):
+    return dossier_people(make_user, unit)
 
 
-def bottom_choices(sheet_number: int = 7) -> dict[str, int]:
-    """The first option everywhere, but 5.1 "has a story" so 5.2 applies and is chosen."""
-    sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
-    return {c.code: (2 if c.code == "5.1" else 1) for c in sheet.criteria.all()}
+@pytest.fixture
+def product(people):
+    return dossier_product(people)
 
 
 def _round(unit) -> EvaluationRound:
@@ -71,7 +62,7 @@ def panel(people, product, client_for, make_user, unit):
     producer's people, so assigning the dossier flags a conflict for them. Four members can
     score: the quorum (0.75) is three."""
     vinh_long = unit("86", "province")
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council = _council("Hội đồng thử", people["province"], unit)
     seats = {}
     for username, role in (
@@ -128,7 +119,7 @@ def other_panel(panel, people, product, client_for, make_user, unit):
         name="Thạch dừa DEMO",
         classification_code="I.3.c",
     )
-    dossier_id = _accepted_dossier(people, second, client_for)
+    dossier_id = accepted_dossier(people, second, client_for)
     council = _council("Hội đồng khác", people["province"], unit)
     outsider = make_user(
         Role.COUNCIL_MEMBER, [unit("86", "province")], username="uyvienkhac", password=PASSWORD

@@ -8,15 +8,10 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.evaluation import services
 from apps.evaluation.models import AdvisoryReport, EvaluationEvent
-from tests.dossiers.conftest import (  # noqa: F401 — fixtures
-    client_for,
-    people,
-    product,
-)
-from tests.dossiers.test_workflow_api import _accepted_dossier
+from tests.dossiers.helpers import accepted_dossier
 
 from .builders import best_choices, council_with_members
 
@@ -28,7 +23,7 @@ URL = "/api/v1/assignments/{}/advisory-report/"
 @pytest.fixture
 def setup(people, product, client_for, make_user, unit):
     """A council that waits for its advisory team's report (the default of a new council)."""
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council, members, adviser = council_with_members(
         make_user, unit, creator=people["province"], advisory_report_required=True
     )

@@ -2,8 +2,7 @@ import pytest
 from django.utils import timezone
 
 from apps.evaluation import services
-from tests.dossiers.conftest import client_for, people, product  # noqa: F401 — fixtures
-from tests.dossiers.test_workflow_api import _accepted_dossier
+from tests.dossiers.helpers import accepted_dossier
 
 from .builders import best_choices, council_with_members
 
@@ -12,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ctx(people, product, client_for, make_user, unit):
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council, members, adviser = council_with_members(make_user, unit, creator=people["province"])
     return {
         "council": council,
@@ -46,7 +45,7 @@ def test_assign_permissions_and_bad_input(ctx):
 
 
 def test_scorecard_autosave_submit_and_others(ctx, assigned):
-    c, (chair, m1, m2, m3) = ctx["c"], ctx["members"]
+    c, (_chair, m1, m2, _m3) = ctx["c"], ctx["members"]
     url = f"/api/v1/assignments/{assigned}/scorecard/"
     saved = c(m1).put(url, {"choices": {"1.1": 3}}, format="json")
     assert saved.status_code == 200 and saved.json()["scorecard"]["status"] == "draft"

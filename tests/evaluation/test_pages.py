@@ -22,8 +22,9 @@ from apps.evaluation.models import (
     Scorecard,
     ScorecardRevision,
 )
+from tests.dossiers.helpers import accepted_dossier
 
-from .conftest import bottom_choices, top_choices
+from .builders import bottom_choices, top_choices
 
 pytestmark = pytest.mark.django_db
 MINE = "/evaluation/"
@@ -467,7 +468,6 @@ def test_conclusion_shows_unmet_minimums_and_knockouts(panel):
 # --- query counts ----------------------------------------------------------------------------
 def _assign_second_product(panel, client_for):
     from apps.products.services import product_create
-    from tests.dossiers.test_workflow_api import _accepted_dossier
 
     people = panel.people
     second = product_create(
@@ -476,7 +476,7 @@ def _assign_second_product(panel, client_for):
         name="Thạch dừa DEMO",
         classification_code="I.3.c",
     )
-    dossier_id = _accepted_dossier(people, second, client_for)
+    dossier_id = accepted_dossier(people, second, client_for)
     return services.assignment_create(
         council=panel.council, dossier_id=dossier_id, actor=people["province"]
     )

@@ -12,17 +12,12 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.criteria.models import CriteriaSet
 from apps.dossiers.models import Dossier, ProvinceRules
 from apps.evaluation import services
 from apps.evaluation.models import Council, CouncilMember, EvaluationRound
-from tests.dossiers.conftest import (  # noqa: F401 — fixtures
-    client_for,
-    people,
-    product,
-)
-from tests.dossiers.test_workflow_api import _accepted_dossier
+from tests.dossiers.helpers import accepted_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +77,7 @@ def _proposed_on(dossier_id: int, day: date) -> None:
 def test_the_dossier_lands_in_the_round_of_its_proposal_day(
     plan, people, product, client_for, proposed, number
 ):
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     _proposed_on(dossier_id, proposed)
     other = 2 if number == 1 else 1
     with pytest.raises(ApplicationError) as error:
@@ -112,7 +107,7 @@ def test_the_dossier_lands_in_the_round_of_its_proposal_day(
 def test_proposed_on_the_last_cut_off_the_dossier_is_held_for_next_years_round_1(
     plan, people, product, client_for
 ):
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     _proposed_on(dossier_id, date(YEAR, 10, 30))
     for council in plan.values():
         with pytest.raises(ApplicationError) as error:
@@ -134,7 +129,7 @@ def test_a_round_whose_evaluation_ended_takes_no_more_dossiers(
     province = unit("86", "province")
     today = timezone.localdate()
     closed = _round(province, 1, date(today.year - 1, 4, 30), date(today.year - 1, 6, 30))
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     _proposed_on(dossier_id, date(today.year - 1, 3, 1))
     with pytest.raises(ApplicationError) as error:
         services.assignment_create(
@@ -165,7 +160,7 @@ def test_the_held_message_follows_the_provinces_own_cut_offs(
         make_user,
         unit,
     )
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     _proposed_on(dossier_id, date(YEAR, 5, 2))
     with pytest.raises(ApplicationError) as error:
         services.assignment_create(council=council, dossier_id=dossier_id, actor=people["province"])
@@ -180,7 +175,7 @@ def test_the_api_reports_a_held_dossier(people, product, client_for, make_user, 
         make_user,
         unit,
     )
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     _proposed_on(dossier_id, date(YEAR, 11, 2))
     response = client_for(people["province"]).post(
         f"/api/v1/councils/{council.pk}/assignments/", {"dossier": dossier_id}, format="json"

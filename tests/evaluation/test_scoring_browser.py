@@ -6,7 +6,7 @@ import pytest
 from apps.evaluation import selectors, services
 from apps.evaluation.models import Scorecard
 
-from .conftest import PASSWORD, bottom_choices, top_choices
+from .builders import PASSWORD, bottom_choices, top_choices
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,7 +108,9 @@ SLOW_SAVES = """
   window.fetch = function (url, options) {
     if (options && options.method === "PUT") { window.__saves.push(JSON.parse(options.body)); }
     return realFetch(url, options).then(function (response) {
-      return new Promise(function (resolve) { setTimeout(function () { resolve(response); }, 1200); });
+      return new Promise(function (resolve) {
+        setTimeout(function () { resolve(response); }, 1200);
+      });
     });
   };
 })();
@@ -126,9 +128,8 @@ def test_quick_choices_are_merged_into_few_saves_and_all_kept(
     page.fill("#id_username", "uyvien1")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.click(
-        f"[data-testid=assignment][data-assignment='{panel.assignment.pk}'] [data-testid=score-link]"
-    )
+    row = f"[data-testid=assignment][data-assignment='{panel.assignment.pk}']"
+    page.click(f"{row} [data-testid=score-link]")
     page.wait_for_selector("#scoring-form")
 
     fieldsets = page.locator("fieldset.criterion[data-code]")

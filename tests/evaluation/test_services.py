@@ -4,16 +4,11 @@ quorum, and the star with minimums and knock-outs."""
 import pytest
 from django.utils import timezone
 
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.dossiers.models import Dossier
 from apps.evaluation import selectors, services
 from apps.evaluation.models import Conflict, EvaluationEvent, ProducerLink, ScorecardRevision
-from tests.dossiers.conftest import (  # noqa: F401 — fixtures
-    client_for,
-    people,
-    product,
-)
-from tests.dossiers.test_workflow_api import _accepted_dossier
+from tests.dossiers.helpers import accepted_dossier
 
 from .builders import best_choices, council_with_members, lowest_choices
 
@@ -22,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setup(people, product, client_for, make_user, unit):
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council, members, adviser = council_with_members(make_user, unit, creator=people["province"])
     assignment = services.assignment_create(
         council=council, dossier_id=dossier_id, actor=people["province"]
@@ -66,7 +61,7 @@ def test_only_accepted_dossiers_can_be_assigned(people, product, client_for, mak
 
 
 def test_flagged_conflict_blocks_the_scoring_form(people, product, client_for, make_user, unit):
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council, members, _adviser = council_with_members(make_user, unit, creator=people["province"])
     ProducerLink.objects.create(
         producer=product.producer, user=members[2], kind="relative", recorded_by=people["province"]
@@ -99,7 +94,7 @@ def test_declared_conflict_blocks_too(setup):
 def test_rules_not_chosen_by_the_council_are_not_flagged(
     people, product, client_for, make_user, unit
 ):
-    dossier_id = _accepted_dossier(people, product, client_for)
+    dossier_id = accepted_dossier(people, product, client_for)
     council, members, _ = council_with_members(
         make_user, unit, creator=people["province"], rules=()
     )
@@ -139,7 +134,7 @@ def test_bad_choice_saves_nothing(setup):
 
 
 def test_others_scores_are_hidden_until_one_submits(setup):
-    a, (chair, m1, m2, _m3) = setup["assignment"], setup["members"]
+    a, (_chair, m1, m2, _m3) = setup["assignment"], setup["members"]
     _score_and_submit(a, m1, best_choices())
     own = services.scorecard_open(assignment_id=a.pk, member=m2)
     view = selectors.scoring_view(assignment=a, scorecard=own, viewer=m2)
@@ -194,7 +189,7 @@ def test_field_visit_validates_location_and_criteria(setup):
 
 
 def test_reopen_is_for_the_chair_with_a_reason_when_the_spread_is_too_wide(setup):
-    a, (chair, m1, m2, m3) = setup["assignment"], setup["members"]
+    a, (chair, m1, m2, _m3) = setup["assignment"], setup["members"]
     low = _score_and_submit(a, m1, lowest_choices())
     for m in (chair, m2):
         _score_and_submit(a, m, best_choices())

@@ -13,19 +13,17 @@ from apps.criteria import engine
 from apps.criteria.services import sheet_evaluate
 from apps.evaluation import services
 from apps.evaluation.models import Assignment
-from tests.certificates import conftest as chain_fixtures
+from tests.certificates.helpers import choices_for, recognition_people
 
-# The recognition chain (producer → certificate) of the certificate tests, made visible here.
-chain, client_for, decide, media_in_tmp, people = (
-    chain_fixtures.chain,
-    chain_fixtures.client_for,
-    chain_fixtures.decide,
-    chain_fixtures.media_in_tmp,
-    chain_fixtures.people,
-)
-choices_for = chain_fixtures.choices_for
+# The recognition chain (producer → certificate; tests/fixtures/recognition.py) with its own
+# people, not this package's, and its settings.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
-pytestmark = pytest.mark.django_db
+
+@pytest.fixture
+def people(make_user, unit):
+    """The recognition chain's people, in place of tests/evaluation/conftest.py's."""
+    return recognition_people(make_user, unit)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Shared by the vector-tile and export tests (tests/maps/test_tiles.py, test_exports.py):
-a small recognised world built through the real services, tile arithmetic and a reader of
-`ogrinfo` output (GDAL is the client that decodes what we serve)."""
+a small recognised world built through the real services (the recognition chain,
+tests/fixtures/recognition.py), tile arithmetic and a reader of `ogrinfo` output (GDAL is the
+client that decodes what we serve)."""
 
 import math
 import re
@@ -10,13 +11,12 @@ from types import SimpleNamespace
 import pytest
 
 from apps.certificates.models import Certificate
-from tests.certificates.conftest import chain, client_for, decide, people  # noqa: F401
 
 PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user
 
 
 @pytest.fixture
-def maps_world(chain, decide, people):  # noqa: F811
+def maps_world(chain, decide, people):
     """A: 4★ recognised, producer of An Hội (28777, user "producer"); B: 3★ recognised,
     producer of Phú Khương (28756, user "producer2"); D: a draft product of A's producer (never
     public). All in the former Bến Tre city, a few km apart."""

@@ -15,7 +15,6 @@ from rest_framework.test import APIClient
 from apps.accounts.services import api_token_create
 from apps.certificates.models import Certificate
 from apps.certificates.services import certificate_revoke
-from tests.certificates.conftest import chain, client_for, decide, people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user
 
 
 @pytest.fixture
-def world(chain, decide, people):  # noqa: F811
+def world(chain, decide, people):
     """A: 4★ recognised in An Hội (28777); C: 3★ recognised then revoked, same producer;
     B: a dossier of producer2 in Phú Khương (28756) accepted, not yet evaluated."""
     a = chain.evaluated(4, name="Kẹo dừa A")

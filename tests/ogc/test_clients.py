@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import apps.ogc.views as ogc_views
+import apps.ogc.views.features as ogc_views
 from apps.maps.layers import REGISTRY, LayerContext
 
-from .conftest import PASSWORD, build_world
+from .helpers import PASSWORD, build_world
 
 pytestmark = [pytest.mark.gis_client, pytest.mark.django_db(transaction=True)]
 

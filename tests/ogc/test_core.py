@@ -10,7 +10,7 @@ from django.test import Client
 from apps.maps.layers import REGISTRY, LayerContext
 from apps.ogc.openapi import MAX_LIMIT
 
-from .conftest import OGC
+from .helpers import OGC
 
 pytestmark = pytest.mark.django_db
 

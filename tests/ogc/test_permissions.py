@@ -10,7 +10,7 @@ from django.test import Client
 from apps.accounts.choices import Role
 from apps.maps.layers import REGISTRY, LayerContext
 
-from .conftest import OGC, PASSWORD, basic
+from .helpers import OGC, PASSWORD, basic
 
 pytestmark = pytest.mark.django_db
 

@@ -1,15 +1,13 @@
-"""Factories and shared fixtures for producers and products tests (imported by both conftests)."""
+"""Factories and places for the producers and products tests (their shared fixtures are in
+tests/fixtures/producers.py)."""
 
 import math
 from datetime import date
 
 import factory
-import pytest
 from django.contrib.gis.geos import Point, Polygon
 from factory.django import DjangoModelFactory
-from rest_framework.test import APIClient
 
-from apps.accounts.choices import Role
 from apps.producers.choices import AreaKind, Gender, LegalType
 from apps.producers.models import Producer, ProductionArea
 from apps.producers.services import area_hectares, producer_locate
@@ -81,68 +79,3 @@ class ProductionAreaFactory(DjangoModelFactory):
         if not isinstance(geom, MultiPolygon):
             kwargs["geom"] = MultiPolygon(geom, srid=4326)
         return super()._create(model_class, *args, **kwargs)
-
-
-# --- fixtures ------------------------------------------------------------------------------
-@pytest.fixture
-def client_for():
-    def make(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def owner(make_user, unit):
-    return make_user(Role.PRODUCER, [unit("28777")], username="owner")
-
-
-@pytest.fixture
-def stranger(make_user, unit):
-    """A producer account linked to another producer in the same commune."""
-    user = make_user(Role.PRODUCER, [unit("28777")], username="stranger")
-    ProducerFactory(users=[user], name="Cơ sở khác")
-    return user
-
-
-@pytest.fixture
-def producer(owner):
-    return ProducerFactory(
-        users=[owner],
-        name="HTX Dừa Xanh An Hội",
-        representative_name="Trần Thị Bích",
-        representative_gender=Gender.FEMALE,
-    )
-
-
-@pytest.fixture
-def national(make_user):
-    return make_user(Role.MINISTRY_OFFICER)
-
-
-@pytest.fixture
-def province_officer(make_user, unit):
-    return make_user(Role.PROVINCE_OFFICER, [unit("86", "province")])
-
-
-@pytest.fixture
-def other_province_officer(make_user, unit):
-    return make_user(Role.PROVINCE_OFFICER, [unit("01", "province")])
-
-
-@pytest.fixture
-def council_member(make_user, unit):
-    return make_user(Role.COUNCIL_MEMBER, [unit("86", "province")])
-
-
-@pytest.fixture
-def commune_officer(make_user, unit):
-    return make_user(Role.COMMUNE_OFFICER, [unit("28777")])
-
-
-@pytest.fixture
-def other_commune_officer(make_user, unit):
-    return make_user(Role.COMMUNE_OFFICER, [unit("29557")])

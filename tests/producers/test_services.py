@@ -5,7 +5,7 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.producers.choices import AreaKind, Gender, LegalType
 from apps.producers.services import (
     area_hectares,

@@ -1,12 +1,11 @@
-from tests.producers.factories import (  # noqa: F401  (pytest fixtures are found by name)
-    client_for,
-    commune_officer,
-    council_member,
-    national,
-    other_commune_officer,
-    other_province_officer,
-    owner,
-    producer,
-    province_officer,
-    stranger,
-)
+"""`owner`, `producer` and the officers are in tests/fixtures/producers.py; `client_for` here is a
+plain API client (not the recognition chain's, tests/fixtures/recognition.py)."""
+
+import pytest
+
+from tests.clients import api_client_for
+
+
+@pytest.fixture
+def client_for():
+    return api_client_for

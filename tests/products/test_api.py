@@ -2,7 +2,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.producers.choices import LegalType
 from apps.products.choices import CLASSIFICATION_SHEETS, ProductStatus
 from apps.products.models import Product

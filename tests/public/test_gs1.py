@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from apps.core.api.errors import ApplicationError
+from apps.core.exceptions import ApplicationError
 from apps.products.gs1 import gtin_check_digit, gtin_normalise
 from apps.public.services import gtin_check
 

@@ -12,7 +12,7 @@ from apps.certificates.models import Certificate
 from apps.certificates.services import certificate_revoke, public_url
 from apps.public import services
 
-from .conftest import gtin13
+from .helpers import gtin13
 
 pytestmark = pytest.mark.django_db
 

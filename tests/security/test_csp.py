@@ -20,14 +20,10 @@ from apps.evaluation.services import assignment_create
 from apps.traceability import services as trace_services
 from apps.traceability.models import Lot
 from ocop_gis.settings.base import _csp_origin
-from tests.dashboards.conftest import (  # noqa: F401 — fixtures used by these tests
-    chain,
-    client_for,
-    decide,
-    media_in_tmp,
-    people,
-    province,
-)
+
+# The recognition chain's settings (tests/fixtures/recognition.py), as in tests/dashboards,
+# whose `province` (tests/fixtures/dashboards.py) these tests use.
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 QD26_SLUG = "QD26-2026"
@@ -60,7 +56,7 @@ JAVASCRIPT_URL = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", 
 
 
 @pytest.fixture
-def pages(province, people, django_user_model):  # noqa: F811 — the imported fixtures
+def pages(province, people, django_user_model):
     """(user or None, path) of every kind of page."""
     member = province.members[1]
     admin = django_user_model.objects.create_superuser("csp-admin", "a@example.test", PASSWORD)
@@ -219,7 +215,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture
-def published_lot(province, people):  # noqa: F811
+def published_lot(province, people):
     owner = people["producer"]
     lot = trace_services.lot_create(
         actor=owner,
@@ -285,7 +281,7 @@ def test_major_pages_raise_no_policy_violation(
     province,
     people,
     published_lot,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.OCOP_BASEMAP_URL = ""
     council, members = province.council, province.members

@@ -17,18 +17,13 @@ from PIL import Image
 from apps.public import services as public_services
 from apps.traceability import services
 from apps.traceability.models import Lot
-from tests.public.conftest import (  # noqa: F401 — fixtures
-    _public_settings,
-    chain,
-    client_for,
-    decide,
-    gtin13,
-    media_in_tmp,
-    people,
-    recognised,
-)
+from tests.public.helpers import gtin13
 
-pytestmark = pytest.mark.django_db
+# The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("public_settings", "media_in_tmp"),
+]
 
 GTIN = gtin13("893458806305")
 

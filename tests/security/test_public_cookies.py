@@ -11,22 +11,17 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.products.models import Product
-from tests.public.conftest import (  # noqa: F401 — fixtures used by this module
-    _public_settings,
-    chain,
-    client_for,
-    decide,
-    gtin13,
-    media_in_tmp,
-    people,
-    recognised,
-)
+from tests.public.helpers import gtin13
 
-pytestmark = pytest.mark.django_db
+# The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("public_settings", "media_in_tmp"),
+]
 
 
 @pytest.fixture
-def public_urls(recognised):  # noqa: F811 — the imported fixture
+def public_urls(recognised):
     from apps.traceability.models import Lot
     from apps.traceability.services import lot_create
 
@@ -72,7 +67,7 @@ def test_anonymous_visitor_gets_no_cookie(public_urls):
     assert not client.cookies
 
 
-def test_signed_in_visitor_gets_no_new_cookie(public_urls, people):  # noqa: F811
+def test_signed_in_visitor_gets_no_new_cookie(public_urls, people):
     """A producer opens their own product's public page while signed in: the session exists but
     the response neither sets a csrftoken nor refreshes or replaces the session cookie."""
     client = Client()

@@ -5,17 +5,12 @@ import pytest
 from django.core.cache import cache
 
 from apps.public.models import Scan
-from tests.public.conftest import (  # noqa: F401 — fixtures
-    _public_settings,
-    chain,
-    client_for,
-    decide,
-    media_in_tmp,
-    people,
-    recognised,
-)
 
-pytestmark = pytest.mark.django_db
+# The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("public_settings", "media_in_tmp"),
+]
 URL = "/api/v1/public/scans/location/"
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)"
 

@@ -4,14 +4,16 @@ layers, PDFs and uploads; /dashboards/api/summary, /tiles/, /exports/, /ogc/toke
 inputs (valid and not), each sent as every role with HTTP Basic and anonymously. No answer may be
 a 5xx, and each answer's status code and body must match the schema (errors: the `Error`
 envelope, apps/core/api/schema.py). Not covered: views outside the schema (HTML pages, the OGC API
-– Features tree under /ogc/), and state reached only by a chain of calls (no stateful phase: a generated id rarely names a row, so most detail operations
-answer 404 and only their input validation and scope are exercised).
+– Features tree under /ogc/), and state reached only by a chain of calls (no stateful phase: a
+generated id rarely names a row, so most detail operations answer 404 and only their input
+validation and scope are exercised).
 
 Bounded for CI: OCOP_SCHEMATHESIS_EXAMPLES generated examples per operation (default 15, each
 sent as the 9 identities), about 3 minutes per database on a loaded 2-core machine. Schemathesis's
 coverage phase (boundary and invalid values of every parameter) is not bounded by that number and
 adds ~5 minutes per database: OCOP_SCHEMATHESIS_COVERAGE=1 turns it on. A deeper run:
-    OCOP_SCHEMATHESIS_EXAMPLES=200 OCOP_SCHEMATHESIS_COVERAGE=1 pytest tests/security/test_schemathesis.py
+    export OCOP_SCHEMATHESIS_EXAMPLES=200 OCOP_SCHEMATHESIS_COVERAGE=1
+    pytest tests/security/test_schemathesis.py
 """
 
 import base64

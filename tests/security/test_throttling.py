@@ -10,17 +10,12 @@ from django.test import Client, RequestFactory
 from apps.accounts.choices import Role
 from apps.accounts.throttling import client_ip
 from apps.public.models import Scan
-from tests.public.conftest import (  # noqa: F401 — fixtures used by this module
-    _public_settings,
-    chain,
-    client_for,
-    decide,
-    media_in_tmp,
-    people,
-    recognised,
-)
 
-pytestmark = pytest.mark.django_db
+# The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("public_settings", "media_in_tmp"),
+]
 
 PROXY = "10.0.0.2"  # nginx, as the app sees it
 ALICE, BOB = "203.0.113.7", "198.51.100.9"
@@ -107,7 +102,7 @@ def test_password_reset_is_limited_per_address(settings, make_user):
 
 
 # --- scans -----------------------------------------------------------------------------------
-def test_location_share_is_limited_per_address(settings, recognised):  # noqa: F811
+def test_location_share_is_limited_per_address(settings, recognised):
     settings.OCOP_TRUSTED_PROXY_COUNT = 1
     settings.OCOP_RATE_SCAN = "3/60"
     url = "/api/v1/public/scans/location/"
@@ -124,7 +119,7 @@ def test_location_share_is_limited_per_address(settings, recognised):  # noqa: F
     assert other.status_code == 202
 
 
-def test_scan_logging_is_limited_per_address(settings, recognised):  # noqa: F811
+def test_scan_logging_is_limited_per_address(settings, recognised):
     """Beyond the limit the page is still served (it may come from a shared cache anyway), but
     the scan log is not flooded by one address."""
     settings.OCOP_TRUSTED_PROXY_COUNT = 1

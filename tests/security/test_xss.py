@@ -30,15 +30,13 @@ from apps.producers.services import production_area_create
 from apps.public import services as public_services
 from apps.traceability import services as trace_services
 from apps.traceability.models import Lot
-from tests.certificates.conftest import (  # noqa: F401 — fixtures used by these tests
-    chain,
-    client_for,
-    decide,
-    media_in_tmp,
-    people,
-)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The recognition chain's settings (tests/fixtures/recognition.py, which provides `chain` ...).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_in_tmp"),
+]
 
 PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 PAYLOADS = (
@@ -170,7 +168,7 @@ def no_csp(settings):
 
 
 @pytest.fixture
-def poisoned(boundaries, no_csp, chain, decide, people):  # noqa: F811 — the imported fixtures
+def poisoned(boundaries, no_csp, chain, decide, people):
     """A recognised product (An Hội) and an accepted dossier under evaluation (Phú Khương), with
     the payloads in every name, story, caption, link label, area and trace event."""
     result = chain.evaluated(4, name=evil("Kẹo"), commune="28777")
@@ -328,7 +326,7 @@ def test_standalone_html_map_keeps_every_text_as_text(
     poisoned,
     people,
     tmp_path,
-    layer,  # noqa: F811
+    layer,
 ):
     api = APIClient()
     api.force_authenticate(people["province"])

@@ -1,25 +1,20 @@
-"""Lots and events made through the real services, people in and out of scope."""
+"""Lots and events made through the real services (tests/traceability/helpers.py), people in and
+out of scope."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.accounts.choices import Role
-from apps.products.gs1 import gtin_check_digit
 from apps.products.models import Product
 from apps.products.services import product_create
 from apps.traceability import services
-from tests.producers.factories import AN_HOI, AT_SEA, ProducerFactory  # noqa: F401
+from tests.clients import api_client_for
+from tests.producers.factories import ProducerFactory
 
-# A point in Phường Phú Khương (28756), another commune of the pilot province, and one in Hà Nội.
-BA_TRI = (106.59, 10.04)
-HA_NOI = (105.85, 21.03)
-SECRET_PHONE = "0909 111 222"
-SECRET_REPRESENTATIVE = "Trần Thị Bí Mật"
+from .helpers import BA_TRI, SECRET_PHONE, SECRET_REPRESENTATIVE, gtin_for, record
 
 
 @pytest.fixture(autouse=True)
@@ -66,10 +61,6 @@ def product(producer, people):
     )
 
 
-def gtin_for(body12: str) -> str:
-    return f"{body12}{gtin_check_digit(body12)}".zfill(14)
-
-
 @pytest.fixture
 def gtin_product(product):
     Product.objects.filter(pk=product.pk).update(gtin=gtin_for("893123456789"))
@@ -87,30 +78,6 @@ def lot(product, people):
         production_date=today - timedelta(days=10),
         expiry_date=today + timedelta(days=300),
     )
-
-
-def at(days_ago: float, offset_hours: int = 7):
-    """An aware moment `days_ago` in the past, expressed in UTC+offset."""
-    from datetime import timezone as dt_tz
-
-    return (
-        (timezone.now() - timedelta(days=days_ago))
-        .astimezone(dt_tz(timedelta(hours=offset_hours)))
-        .replace(microsecond=0)
-    )
-
-
-def record(lot, actor, step, days_ago, where=AN_HOI, **fields):
-    event, warnings = services.trace_event_create(
-        actor=actor,
-        lot_id=lot.pk,
-        biz_step=step,
-        event_time=fields.pop("event_time", at(days_ago)),
-        location=Point(*where, srid=4326),
-        party_name=fields.pop("party_name", "HTX Dừa Xanh Truy Xuất"),
-        **fields,
-    )
-    return event, warnings
 
 
 @pytest.fixture
@@ -154,10 +121,4 @@ def chain(lot, people):
 
 @pytest.fixture
 def client_for():
-    def make(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
+    return api_client_for

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from apps.traceability.models import Lot, TraceChange, TraceEvent
+from tests.producers.factories import AN_HOI, AT_SEA
 
-from .conftest import AN_HOI, AT_SEA, at
+from .helpers import at
 
 pytestmark = pytest.mark.django_db
 LOTS = "/api/v1/lots/"
@@ -245,7 +246,7 @@ def test_lot_list_query_count_does_not_grow_with_lots(
 ):
     from apps.traceability import services
 
-    from .conftest import record
+    from .helpers import record
 
     for n in range(4):
         lot = services.lot_create(actor=people["owner"], product_id=product.pk, lot_number=f"Q{n}")

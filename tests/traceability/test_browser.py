@@ -6,7 +6,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from apps.traceability.models import TraceEvent
 
-from .conftest import SECRET_PHONE, SECRET_REPRESENTATIVE
+from .helpers import SECRET_PHONE, SECRET_REPRESENTATIVE
 
 
 def open_popup(page, point):
@@ -73,7 +73,8 @@ def test_producer_picks_the_point_on_the_map(browser_page, live_server, boundari
     page.click("button[type=submit]")
     page.wait_for_selector("#trace-map[data-ready='1']")
     page.evaluate(
-        "() => document.getElementById('trace-map').ocopMap.setView([10.2415, 106.3756], 13, { animate: false })"
+        "() => document.getElementById('trace-map').ocopMap"
+        ".setView([10.2415, 106.3756], 13, { animate: false })"
     )
     pixel = page.evaluate(
         "() => document.getElementById('trace-map').ocopMap"
@@ -95,7 +96,7 @@ def test_producer_picks_the_point_on_the_map(browser_page, live_server, boundari
 
 
 def test_names_stay_text_on_the_map(browser_page, live_server, boundaries, lot, people):
-    from .conftest import record
+    from .helpers import record
 
     record(
         lot,

@@ -10,7 +10,7 @@ import pytest
 
 from apps.traceability.epcis import lot_epcis_document
 
-from .conftest import gtin_for
+from .helpers import gtin_for
 
 pytestmark = pytest.mark.django_db
 SCHEMA = json.loads((Path(__file__).parent / "data" / "epcis-2.0-json-schema.json").read_text())
@@ -72,7 +72,7 @@ def test_export_validates_and_carries_what_when_where_why_who(client_for, chain,
 def test_product_with_gtin_uses_gs1_digital_link(client_for, gtin_product, people):
     from apps.traceability import services
 
-    from .conftest import record
+    from .helpers import record
 
     lot = services.lot_create(actor=people["owner"], product_id=gtin_product.pk, lot_number="A/B1")
     record(lot, people["owner"], "packing", 1)
@@ -83,7 +83,7 @@ def test_product_with_gtin_uses_gs1_digital_link(client_for, gtin_product, peopl
 
 
 def test_offset_other_than_vietnam_round_trips(chain, people):
-    from .conftest import at, record
+    from .helpers import at, record
 
     record(chain, people["owner"], "inspecting", 4, event_time=at(4, offset_hours=-5))
     document = lot_epcis_document(chain)

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from apps.traceability.models import Lot, TraceEvent
 from apps.traceability.views import lot_trace_response
+from tests.producers.factories import AN_HOI, AT_SEA
 
-from .conftest import AN_HOI, AT_SEA, SECRET_PHONE, SECRET_REPRESENTATIVE
+from .helpers import SECRET_PHONE, SECRET_REPRESENTATIVE
 
 pytestmark = pytest.mark.django_db
 

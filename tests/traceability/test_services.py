@@ -7,11 +7,12 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from apps.core.api.errors import ApplicationError, ErrorCode
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.traceability import selectors, services
 from apps.traceability.models import Lot, TraceChange, TraceEvent
+from tests.producers.factories import AT_SEA
 
-from .conftest import AT_SEA, BA_TRI, HA_NOI, at, record
+from .helpers import BA_TRI, HA_NOI, at, record
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
 """One error envelope for the whole API: `{"code", "message", "extra"}`.
 
-Services raise `ApplicationError` with a code from `ErrorCode`; the DRF exception handler turns
-it, and DRF's own exceptions, into that envelope. Messages are translated (Vietnamese by default).
+Services raise `ApplicationError` with a code from `ErrorCode` (`apps/core/exceptions.py`); the
+DRF exception handler turns it, and DRF's own exceptions, into that envelope. Messages are
+translated (Vietnamese by default).
 """
 
-from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,46 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class ErrorCode(StrEnum):
-    INVALID = "invalid"
-    NOT_FOUND = "not_found"
-    NOT_AUTHENTICATED = "not_authenticated"
-    PERMISSION_DENIED = "permission_denied"
-    THROTTLED = "throttled"
-    OUTSIDE_ALL_UNITS = "outside_all_units"
-    BAD_TRANSITION = "bad_transition"
-    INVALID_FILE = "invalid_file"
-    STORAGE_FAILED = "storage_failed"
-    BUSY = "busy"
-
-
-_STATUS = {
-    ErrorCode.INVALID: status.HTTP_400_BAD_REQUEST,
-    ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
-    ErrorCode.OUTSIDE_ALL_UNITS: status.HTTP_404_NOT_FOUND,
-    ErrorCode.NOT_AUTHENTICATED: status.HTTP_401_UNAUTHORIZED,
-    ErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
-    ErrorCode.THROTTLED: status.HTTP_429_TOO_MANY_REQUESTS,
-    ErrorCode.BAD_TRANSITION: status.HTTP_409_CONFLICT,
-    ErrorCode.INVALID_FILE: status.HTTP_400_BAD_REQUEST,
-    ErrorCode.STORAGE_FAILED: status.HTTP_503_SERVICE_UNAVAILABLE,
-    ErrorCode.BUSY: status.HTTP_503_SERVICE_UNAVAILABLE,
-}
-
-
-class ApplicationError(Exception):
-    """A domain error with a stable code, a human message and machine-readable details."""
-
-    def __init__(self, code: ErrorCode, message: str, *, extra: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = str(message)
-        self.extra = extra or {}
-
-    @property
-    def status_code(self) -> int:
-        return _STATUS.get(self.code, status.HTTP_400_BAD_REQUEST)
+from apps.core.exceptions import ApplicationError, ErrorCode
 
 
 def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -106,11 +67,3 @@ def exception_handler(exc, context):
         body = error_body(getattr(exc, "default_code", "error"), exc.detail)
     response.data = body
     return response
-
-
-def not_found(**extra: Any) -> ApplicationError:
-    """The one 404 for records that do not exist or are outside the user's jurisdiction: the two
-    cases must look the same, so nothing reveals that a record exists."""
-    return ApplicationError(
-        ErrorCode.NOT_FOUND, _("Not found, or outside your jurisdiction."), extra=extra
-    )

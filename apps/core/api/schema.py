@@ -41,7 +41,7 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
     for operations in result.get("paths", {}).values():
-        for method, operation in operations.items():
+        for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for status, description in ERROR_STATUSES.items():

@@ -47,7 +47,8 @@ class DossierOutput(serializers.Serializer):
     commune_deadline = serializers.DateField(allow_null=True)
     decision_deadline = serializers.DateField(
         allow_null=True,
-        help_text="Re-evaluations: decided by this day (45 days from the complete dossier, Đ7.6.g).",
+        help_text="Re-evaluations: decided by this day (45 days from the complete dossier, "
+        "Đ7.6.g).",
     )
     overdue = serializers.SerializerMethodField()
     renews = RenewedCertificate(allow_null=True)

@@ -6,9 +6,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.core.api.pagination import Pagination
 from apps.core.api.schema import paginated
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.core.files import file_response
 from apps.criteria.api.serializers import EvaluationOutputSerializer
 from apps.dossiers import selectors, services

@@ -75,7 +75,8 @@ class AssignmentOutput(serializers.Serializer):
         help_text="A re-evaluation: the council decides by written opinions (QĐ 26/2026 Đ7.6.d)."
     )
     meeting_needed = serializers.SerializerMethodField(
-        help_text="The council must meet: always without written opinions; with them, only when the "
+        help_text="The council must meet: always without written opinions; with them, only when "
+        "the "
         "submitted totals spread more than the council's threshold."
     )
 

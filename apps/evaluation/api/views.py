@@ -57,7 +57,8 @@ COUNCIL_PROGRESS = inline_serializer(
                     help_text="A re-evaluation, decided by written opinions (Đ7.6.d)."
                 ),
                 "meeting_needed": f.BooleanField(
-                    help_text="The council must meet: always without written opinions; with them, only when the "
+                    help_text="The council must meet: always without written opinions; with them, "
+                    "only when the "
                     "submitted totals spread more than the council's threshold."
                 ),
             },

@@ -6,7 +6,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.core.api.geojson import (
     GEOJSON_MEDIA_TYPE,
     GeoJSONRenderer,
@@ -15,6 +14,7 @@ from apps.core.api.geojson import (
 )
 from apps.core.api.pagination import Pagination
 from apps.core.api.schema import FeatureCollectionSerializer, paginated
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.geo.models import AdminUnit
 from apps.geo.selectors import today, unit_translate, units_at
 
@@ -105,7 +105,8 @@ class AdminUnitLocateApi(APIView):
             raise ApplicationError(
                 ErrorCode.OUTSIDE_ALL_UNITS,
                 _(
-                    "This point is outside every administrative unit on that date (at sea or abroad)."
+                    "This point is outside every administrative unit on that date (at sea or "
+                    "abroad)."
                 ),
                 extra={"lon": data["lon"], "lat": data["lat"]},
             )

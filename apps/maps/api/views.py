@@ -16,7 +16,8 @@ from apps.core.api.geojson import GEOJSON_MEDIA_TYPE, GeoJSONRenderer, ORJSONRen
 from apps.core.api.schema import FeatureCollectionSerializer
 from apps.core.http import cached_response
 
-from ..layers import REGISTRY, LayerContext, get_layer, layer_property_names
+from ..layers.base import LayerContext, layer_property_names
+from ..layers.registry import REGISTRY, get_layer
 from ..selectors import MAX_LIMIT, feature_collection_bytes, layer_page, parse_paging
 
 COMMON_PARAMETERS = [

@@ -6,7 +6,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.choices import Role
-from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.core.api.geojson import (
     GEOJSON_MEDIA_TYPE,
     GeoJSONRenderer,
@@ -15,6 +14,7 @@ from apps.core.api.geojson import (
 )
 from apps.core.api.pagination import Pagination
 from apps.core.api.schema import FeatureCollectionSerializer, paginated
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.producers.permissions import (
     can_create_producer,
     can_edit_producer,

@@ -4,10 +4,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.errors import ApplicationError, ErrorCode
 from apps.core.api.geojson import ORJSONRenderer
 from apps.core.api.pagination import Pagination
 from apps.core.api.schema import paginated
+from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.producers.permissions import can_create_producer, can_edit_producer
 from apps.producers.selectors import producer_get
 from apps.products.selectors import product_get, product_list

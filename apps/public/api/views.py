@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.throttling import rate_limit_hit
-from apps.certificates.models import Certificate
+from apps.certificates.choices import PublicStatus
 from apps.core.api.geojson import ORJSONRenderer
 from apps.core.api.schema import FeatureSerializer
 
@@ -23,6 +23,7 @@ from .. import services
 from ..models import BuyLink, ProductPhoto
 from ..selectors import (
     editable_products,
+    latest_code,
     photo_url,
     product_url,
     public_content,
@@ -180,7 +181,9 @@ class PublicProductApi(APIView):
             raise Http404
         content = public_content(public)
         cert, product, producer = public.certificate, public.product, public.product.producer
-        revocation = getattr(cert, "revocation", None) if cert.status == "revoked" else None
+        revocation = (
+            getattr(cert, "revocation", None) if public.status == PublicStatus.REVOKED else None
+        )
         body = {
             "product": {
                 "name": product.name,
@@ -220,12 +223,7 @@ class PublicProductApi(APIView):
 
 def _page_body(product) -> dict:
     page = getattr(product, "public_page", None)
-    code = (
-        Certificate.objects.filter(product=product)
-        .order_by("-valid_from", "-pk")
-        .values_list("product_code", flat=True)
-        .first()
-    ) or ""
+    code = latest_code(product)
     return {
         "product_id": product.pk,
         "name": product.name,

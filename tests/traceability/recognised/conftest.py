@@ -1,10 +1,28 @@
-"""The full recognition chain of tests/certificates (real services), reused here: its `chain`
-and `people` fixtures replace this package's parent ones of the same name."""
+"""The full recognition chain (tests/fixtures/recognition.py, real services) for these tests: its
+`people`, `client_for` and `chain` replace tests/traceability/conftest.py's of the same name, and
+its settings apply."""
 
-from tests.certificates.conftest import (  # noqa: F401  (pytest fixtures are found by name)
-    chain,
-    client_for,
-    decide,
-    media_in_tmp,
-    people,
-)
+import pytest
+
+from tests.certificates.helpers import Chain, recognition_people
+from tests.clients import committing_client_for
+
+
+@pytest.fixture(autouse=True)
+def _recognition_settings(media_in_tmp):
+    """MEDIA_ROOT in tmp_path and the public product URL, for every test here."""
+
+
+@pytest.fixture
+def people(make_user, unit):
+    return recognition_people(make_user, unit)
+
+
+@pytest.fixture
+def client_for():
+    return committing_client_for
+
+
+@pytest.fixture
+def chain(people, unit, make_user, client_for):
+    return Chain(people, unit, make_user, client_for)

@@ -31,7 +31,8 @@ from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
 from apps.evaluation.models import Assignment, Council, CouncilResult, EvaluationRound
 from apps.geo.models import AdminUnit
-from apps.maps.layers import REGISTRY, LayerContext, layer_property_names
+from apps.maps.layers.base import LayerContext, layer_property_names
+from apps.maps.layers.registry import REGISTRY
 from apps.producers.models import Producer
 from apps.products.choices import CLASSIFICATION_SHEETS
 from apps.products.models import Product
@@ -67,7 +68,10 @@ def paired_ms(fns, runs: int) -> list[float]:
 
 
 class Command(BaseCommand):
-    help = "Benchmark GeoJSON layers, vector tiles and dashboard aggregates on synthetic national data."
+    help = (
+        "Benchmark GeoJSON layers, vector tiles and dashboard aggregates on synthetic national "
+        "data."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--producers", type=int, default=20_000)
@@ -96,6 +100,33 @@ class Command(BaseCommand):
         admin = User.objects.create(
             username="bench_ministry", role=Role.MINISTRY_OFFICER, is_active=True
         )
+        provinces = self._provinces(today)
+        communes_86 = list(
+            AdminUnit.objects.valid_on(today).filter(level="commune", parent__code="86")
+        )
+        points = self._producer_points(provinces, n_producers)
+        commune_of = self._communes_of(points, communes_86)
+        producers = self._create_producers(points, commune_of, admin)
+        products = self._create_products(producers, n_products, admin)
+        criteria_set = CriteriaSet.objects.get(code="QD26/2026")
+        dossiers, certified = self._create_dossiers(
+            products, n_products, criteria_set, today, admin
+        )
+        councils, decisions = self._create_rounds(provinces, criteria_set, admin)
+        certified_dossiers = [d for i, d in enumerate(dossiers) if i in certified]
+        self._create_certificates(certified_dossiers, councils, decisions, today, admin)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+        self.stdout.write(
+            f"data: {len(provinces)} provinces, {len(producers)} producers, {len(products)} "
+            f"products, "
+            f"{len(dossiers)} dossiers, {len(certified_dossiers)} certificates\n"
+        )
+        return admin
+
+    @staticmethod
+    def _provinces(today) -> list[AdminUnit]:
+        """The 34 provinces valid today (a CommandError otherwise)."""
         provinces = list(
             AdminUnit.objects.valid_on(today).filter(level="province", geom__isnull=False)
         )
@@ -103,9 +134,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"expected the 34 provinces of today, found {len(provinces)}; run load_admin_units"
             )
-        communes_86 = list(
-            AdminUnit.objects.valid_on(today).filter(level="commune", parent__code="86")
-        )
+        return provinces
+
+    def _producer_points(self, provinces, n_producers: int) -> list[tuple[AdminUnit, str]]:
         # Producers spread over provinces in proportion to their area, at random points inside
         # the real polygons (ST_GeneratePoints).
         per_province = self._split(n_producers, [p.geom.area for p in provinces])
@@ -115,10 +146,16 @@ class Command(BaseCommand):
                 if n == 0:
                     continue
                 cur.execute(
-                    "SELECT ST_AsEWKT((ST_Dump(ST_GeneratePoints(geom, %s, %s))).geom) FROM geo_adminunit WHERE id = %s",
+                    "SELECT ST_AsEWKT((ST_Dump(ST_GeneratePoints(geom, %s, %s))).geom) FROM "
+                    "geo_adminunit WHERE id = %s",
                     [n, random.randint(1, 10**6), province.pk],
                 )
                 points.extend((province, row[0]) for row in cur.fetchall())
+        return points
+
+    @staticmethod
+    def _communes_of(points, communes_86) -> dict[int, int]:
+        """The pilot province's commune of each point there, by the point's index."""
         commune_of = {}
         if communes_86:
             with connection.cursor() as cur:
@@ -133,6 +170,10 @@ class Command(BaseCommand):
                 in_86 = [i for i, (prov, _) in enumerate(points) if prov.code == "86"]
                 for ordinal, commune_id in cur.fetchall():
                     commune_of[in_86[ordinal - 1]] = commune_id
+        return commune_of
+
+    @staticmethod
+    def _create_producers(points, commune_of, admin) -> list[Producer]:
         producers = Producer.objects.bulk_create(
             [
                 Producer(
@@ -154,6 +195,10 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
+        return producers
+
+    @staticmethod
+    def _create_products(producers, n_products: int, admin) -> list[Product]:
         codes = list(CLASSIFICATION_SHEETS.items())
         products = Product.objects.bulk_create(
             [
@@ -169,7 +214,11 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
-        criteria_set = CriteriaSet.objects.get(code="QD26/2026")
+        return products
+
+    @staticmethod
+    def _create_dossiers(products, n_products: int, criteria_set, today, admin):
+        """One dossier per product; about 40 % of them (`certified`, by index) recognised."""
         sheets = {s.number: s for s in Sheet.objects.filter(criteria_set=criteria_set)}
         statuses = [s for s in DossierStatus.values if s != DossierStatus.RECOGNISED]
         certified = set(random.sample(range(n_products), k=int(n_products * 0.4)))
@@ -192,6 +241,11 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
+        return dossiers, certified
+
+    @staticmethod
+    def _create_rounds(provinces, criteria_set, admin):
+        """A provincial round, council and recognition decision per province."""
         rounds, councils, decisions = {}, {}, {}
         for province in provinces:
             rounds[province.pk] = EvaluationRound.objects.create(
@@ -219,7 +273,11 @@ class Command(BaseCommand):
                 signer_title="BENCH",
                 created_by=admin,
             )
-        certified_dossiers = [d for i, d in enumerate(dossiers) if i in certified]
+        return councils, decisions
+
+    @staticmethod
+    def _create_certificates(certified_dossiers, councils, decisions, today, admin) -> None:
+        """An assignment, a council result and a certificate for each certified dossier."""
         assignments = Assignment.objects.bulk_create(
             [
                 Assignment(council=councils[d.province_id], dossier=d, assigned_by=admin)
@@ -267,13 +325,6 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        self.stdout.write(
-            f"data: {len(provinces)} provinces, {len(producers)} producers, {len(products)} products, "
-            f"{len(dossiers)} dossiers, {len(certified_dossiers)} certificates\n"
-        )
-        return admin
 
     @staticmethod
     def _split(total: int, weights: list[float]) -> list[int]:
@@ -291,7 +342,8 @@ class Command(BaseCommand):
             "Django; raw = the same SQL statements on a cursor + orjson)\n"
         )
         self.stdout.write(
-            f"{'layer':<28}{'features':>9}{'MB':>7}{'endpoint ms':>13}{'raw ms':>9}{'ratio':>7}{'queries':>9}\n"
+            f"{'layer':<28}{'features':>9}{'MB':>7}{'endpoint ms':>13}"
+            f"{'raw ms':>9}{'ratio':>7}{'queries':>9}\n"
         )
         for layer_id, public, limit in (
             ("products", False, 50_000),
@@ -368,7 +420,8 @@ class Command(BaseCommand):
             return
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(location)) AS c, count(*) AS n "
+                "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(location)) AS c, "
+                "count(*) AS n "
                 "FROM producers_producer GROUP BY province_id ORDER BY n DESC LIMIT 1) AS t"
             )
             lon, lat = cur.fetchone()

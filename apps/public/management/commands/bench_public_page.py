@@ -48,8 +48,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, requests: int, code: str, **options):
         from apps.certificates.models import Certificate
-        from apps.geo.models import AdminUnit
-        from apps.products.models import Product
         from apps.public.models import Scan
         from apps.public.scanlog import buffer
 
@@ -64,56 +62,20 @@ class Command(BaseCommand):
         client = Client(HTTP_USER_AGENT=BENCH_AGENT)
         start_pk = Scan.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
-        def run(url: str, n: int) -> list[float]:
-            times = []
-            for _ in range(n):
-                t0 = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - t0)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-            return times
-
-        results: dict[str, list[float]] = {}
-        size = 0
-        # Every request comes from one address: lift the per-address scan limit, or most scans
-        # would not be logged and the scan-log modes would look cheaper than they are.
-        with override_settings(
-            ROOT_URLCONF=_Urls, ALLOWED_HOSTS=["testserver"], OCOP_RATE_SCAN="1000000000/60"
-        ):
-            modes = (
-                ("minimal view", "/__bench__/minimal", {}),
-                ("page, scan log off", page_url, {"OCOP_SCAN_LOG": "off"}),
-                ("page, buffered scan log", page_url, {"OCOP_SCAN_LOG": "buffered"}),
-                (
-                    "page, one INSERT per scan",
-                    page_url,
-                    {
-                        "OCOP_SCAN_LOG": "buffered",
-                        "OCOP_SCAN_FLUSH_SECONDS": 0,
-                        "OCOP_SCAN_BUFFER_SIZE": 1,
-                    },
-                ),
-            )
-            for label, url, overrides in modes:  # warm-up: caches, templates, connections
-                with override_settings(**overrides):
-                    run(url, max(20, requests // 10))
-                    results[label] = []
-            # Interleaved rounds, so a machine busy with something else hurts every mode alike.
-            rounds = 10
-            for _ in range(rounds):
-                for label, url, overrides in modes:
-                    with override_settings(**overrides):
-                        results[label] += run(url, max(1, requests // rounds))
-                        buffer.flush()
-            size = len(client.get(page_url).content)
+        results, size = _measure(client, page_url, requests)
 
         time.sleep(0.2)
         buffer.flush()
         written = Scan.objects.filter(pk__gt=start_pk, agent="bot", product=cert.product_id)
         logged = written.count()
         written.delete()
+        self._report(cert, page_url, size, requests, results, logged)
 
+    def _report(self, cert, page_url: str, size: int, requests: int, results, logged: int):
+        from apps.certificates.models import Certificate
+        from apps.geo.models import AdminUnit
+        from apps.products.models import Product
+        from apps.public.models import Scan
         from apps.public.selectors import public_content, public_product_by_code
 
         content = public_content(public_product_by_code(code=cert.product_code))
@@ -150,3 +112,55 @@ class Command(BaseCommand):
             f"({(on - off) * 1e6:+.0f} µs); one INSERT per scan vs off: {sync / off:.3f}× "
             f"({(sync - off) * 1e6:+.0f} µs). Scans logged during the run: {logged} (deleted)."
         )
+
+
+def _run(client: Client, url: str, n: int) -> list[float]:
+    """The seconds each of `n` GETs of `url` took (a CommandError unless each answers 200)."""
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - t0)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+    return times
+
+
+def _measure(client: Client, page_url: str, requests: int) -> tuple[dict[str, list[float]], int]:
+    """The request times of each mode (warm-up, then interleaved rounds) and the page's size."""
+    from apps.public.scanlog import buffer
+
+    results: dict[str, list[float]] = {}
+    size = 0
+    # Every request comes from one address: lift the per-address scan limit, or most scans
+    # would not be logged and the scan-log modes would look cheaper than they are.
+    with override_settings(
+        ROOT_URLCONF=_Urls, ALLOWED_HOSTS=["testserver"], OCOP_RATE_SCAN="1000000000/60"
+    ):
+        modes = (
+            ("minimal view", "/__bench__/minimal", {}),
+            ("page, scan log off", page_url, {"OCOP_SCAN_LOG": "off"}),
+            ("page, buffered scan log", page_url, {"OCOP_SCAN_LOG": "buffered"}),
+            (
+                "page, one INSERT per scan",
+                page_url,
+                {
+                    "OCOP_SCAN_LOG": "buffered",
+                    "OCOP_SCAN_FLUSH_SECONDS": 0,
+                    "OCOP_SCAN_BUFFER_SIZE": 1,
+                },
+            ),
+        )
+        for label, url, overrides in modes:  # warm-up: caches, templates, connections
+            with override_settings(**overrides):
+                _run(client, url, max(20, requests // 10))
+                results[label] = []
+        # Interleaved rounds, so a machine busy with something else hurts every mode alike.
+        rounds = 10
+        for _ in range(rounds):
+            for label, url, overrides in modes:
+                with override_settings(**overrides):
+                    results[label] += _run(client, url, max(1, requests // rounds))
+                    buffer.flush()
+        size = len(client.get(page_url).content)
+    return results, size

@@ -1,0 +1,7 @@
+"""The geo app's entries in the navigation bar (apps/core/navigation.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.navigation import NavItem, register
+
+register(NavItem(_("Map"), "geo:map", order=20))
