@@ -237,6 +237,7 @@ def _detect_ooxml(file: File, *, declared: str) -> _Kind:
         zipfile.BadZipFile,
         zlib.error,
         EOFError,
+        # zipfile raises it for a compression method it cannot read (e.g. type 99, AES)
         NotImplementedError,
         ValueError,
         OSError,

@@ -65,7 +65,8 @@ class StorageContract:
 
     @pytest.fixture
     def file_storage(self):
-        raise NotImplementedError
+        # Abstract: each backend's test class (local, S3) overrides this fixture.
+        raise NotImplementedError("a StorageContract subclass provides `file_storage`")
 
     @pytest.mark.parametrize("extension", sorted(SAMPLES))
     def test_each_accepted_type_is_stored_and_read_back(self, file_storage, extension):
