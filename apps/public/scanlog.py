@@ -156,8 +156,15 @@ def location_report_kept(*, lon: float, lat: float, client_key: str = "") -> boo
     """Whether a consumer's location report counts in the analytics. Dropped: a position outside
     Viet Nam (`OCOP_VIETNAM_BBOX`: the products are sold here, a report from elsewhere is a
     spoof or a broken device), and any report beyond `OCOP_SCAN_LOCATION_PER_MINUTE` from the
-    same client in the current minute (faster than a person scans codes). `client_key` is an
-    opaque hash of the client's address, counted in the cache for a minute and never stored."""
+    same client within a minute of its first counted report (faster than a person scans codes).
+    `client_key` is an opaque hash of the client's address, counted in the cache for a minute and
+    never stored.
+
+    The minute starts at the client's first report, not on the clock's minute: a burst is counted
+    in one window wherever it falls, where a clock-aligned window splits a burst that straddles
+    :00 into two half-counts. The cache's `incr` must keep the key's expiry (local memory, Redis
+    and Memcached do; Django's database and file caches reset it, which only lengthens the
+    window)."""
     from django.core.cache import cache
 
     from apps.core.parsing import in_vietnam
@@ -166,15 +173,14 @@ def location_report_kept(*, lon: float, lat: float, client_key: str = "") -> boo
         return False
     if not client_key:
         return True
-    window = int(time.time() // 60)
-    key = f"ocop:scan-location:{client_key}:{window}"
-    if cache.add(key, 1, timeout=120):
+    key = f"ocop:scan-location:{client_key}"
+    if cache.add(key, 1, timeout=60):
         count = 1
     else:
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=120)
+            cache.set(key, 1, timeout=60)
             count = 1
     return count <= settings.OCOP_SCAN_LOCATION_PER_MINUTE
 
