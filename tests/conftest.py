@@ -27,14 +27,11 @@ pytest_plugins = [
     "tests.fixtures.producers",
     "tests.s3",
 ]
-# Helper modules that assert: pytest rewrites their asserts as it does the test modules' (the call
-# must come before they are first imported, by the plugins above or by a test module).
-pytest.register_assert_rewrite(
-    "tests.certificates.helpers",
-    "tests.core.storage_contract",
-    "tests.dashboards.helpers",
-    "tests.dossiers.helpers",
-)
+# Modules besides the test modules that assert: pytest rewrites their asserts as it does the test
+# modules' (the call must come before they are first imported, by the plugins above or by a test
+# module). "tests.factories" is the package: every module in it (the dossier builders assert on
+# each response, `choices_for` on the star it reaches).
+pytest.register_assert_rewrite("tests.core.storage_contract", "tests.factories")
 
 # Playwright's sync API keeps an asyncio loop in the test thread; the ORM calls the tests make
 # around it are synchronous and safe.
@@ -113,19 +110,18 @@ def unit():
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
+def make_user(db):
+    """`make_user(role, units, ...)`: a user made by UserFactory, named after the role and a
+    counter of this test ("producer-1") unless `username` is given."""
+    # Imported here, not at the top: after register_assert_rewrite("tests.factories") above.
+    from tests.factories.accounts import PASSWORD, UserFactory
+
     counter = iter(range(1, 10_000))
 
-    def make(role: str = Role.PRODUCER, units=(), password: str = "Mật-khẩu-thử-1", **extra):
-        user = django_user_model.objects.create_user(
-            username=extra.pop("username", f"{role}-{next(counter)}"),
-            password=password,
-            role=role,
-            email=extra.pop("email", f"{role}@example.test"),
-            **extra,
-        )
-        user.units.set(units)
-        return user
+    def make(role: str = Role.PRODUCER, units=(), password: str = PASSWORD, **extra):
+        number = next(counter)  # counts every user, named or not
+        extra.setdefault("username", f"{role}-{number}")
+        return UserFactory(role=role, units=units, password=password, **extra)
 
     return make
 

@@ -6,9 +6,9 @@ from django.core import mail
 from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.demo.seeding import DEMO_ACCOUNTS, demo_accounts_ensure
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Mật-khẩu-thử-1"
 
 
 def test_login_page_is_vietnamese(client):

@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apps.certificates.models import Certificate, Inspection
-
-from .helpers import ROUND_YEAR
+from tests.factories.certificates import ROUND_YEAR
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from apps.certificates.models import Certificate, RecognitionDecision
 from apps.certificates.services import ministry_propose, recognition, recognition_decide
-
-from .helpers import ROUND_YEAR
+from tests.factories.certificates import ROUND_YEAR
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from apps.producers.services import producer_create
 from apps.products.services import product_create
-from tests.dossiers.helpers import BEN_TRE_CITY, accepted_dossier
-from tests.evaluation.builders import council_with_members
-
-from .helpers import choices_for
+from tests.factories.criteria import choices_for
+from tests.factories.dossiers import accepted_dossier
+from tests.factories.evaluation import council_with_members
+from tests.factories.places import BEN_TRE_CITY
 
 pytestmark = pytest.mark.django_db
 

@@ -22,16 +22,15 @@ from apps.criteria.models import Sheet
 from apps.criteria.services import sheet_spec
 from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
-from apps.evaluation.models import Council, CouncilMember
+from apps.evaluation.models import Council
 from apps.evaluation.services import (
     assignment_create,
     council_conclude,
     scorecard_save,
     scorecard_submit,
 )
-from tests.dossiers.helpers import full_choices
-
-from .helpers import choices_for
+from tests.factories.criteria import best_choices, choices_for
+from tests.factories.evaluation import CouncilFactory, CouncilMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def ninety_without_a_five_star_minimum(sheet_number: int = 7) -> dict[str, int]:
     total stays at 90 or more, the 5★ minimum is missed, so the star is 4."""
     sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=sheet_number)
     spec = sheet_spec(sheet=sheet)
-    best = dict(full_choices(sheet_number))
+    best = dict(best_choices(sheet_number))
     for criterion in spec.criteria:
         for option in criterion.options:
             trial = {**best, criterion.code: option.number}
@@ -73,7 +72,7 @@ def test_the_engine_proposes_ninety_points_whatever_the_star():
 def test_a_rejected_result_of_ninety_is_not_proposed():
     sheet = Sheet.objects.get(criteria_set__code="QD26/2026", number=7)
     spec = sheet_spec(sheet=sheet)
-    best = dict(full_choices(7))
+    best = dict(best_choices(7))
     result = engine.rank(
         spec,
         [engine.Scorecard(choices=best, knockouts=(engine.DOSSIER_KNOCKOUT,))],
@@ -101,19 +100,13 @@ def test_ninety_points_with_a_missed_five_star_minimum_goes_to_the_ministry(chai
 
 def _second_provincial_council(chain, people, make_user, unit) -> tuple[Council, list]:
     first, _members = chain.council("province")
-    council = Council.objects.create(
-        name="Hội đồng đánh giá lại (thử)",
-        round=first.round,
-        criteria_set=first.criteria_set,
-        regime_code=first.regime_code,
-        created_by=people["province"],
+    council = CouncilFactory(
+        name="Hội đồng đánh giá lại (thử)", round=first.round, created_by=people["province"]
     )
     members = []
     for i in range(3):
         user = make_user(Role.COUNCIL_MEMBER, [unit("86", "province")], username=f"lai-hd{i}")
-        CouncilMember.objects.create(
-            council=council, user=user, role="chair" if i == 0 else "member"
-        )
+        CouncilMemberFactory(council=council, user=user, role="chair" if i == 0 else "member")
         members.append(user)
     return council, members
 

@@ -1,4 +1,5 @@
-"""Recognition and after-recognition services, on the real chain (tests/certificates/helpers.py)."""
+"""Recognition and after-recognition services, on the real chain
+(tests/factories/certificates.py)."""
 
 import re
 from datetime import date, timedelta
@@ -22,8 +23,7 @@ from apps.core.exceptions import ApplicationError
 from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
 from apps.products.choices import ProductStatus
-
-from .helpers import ROUND_YEAR
+from tests.factories.certificates import ROUND_YEAR
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(rf"^86-(\d{{5}})-(\d{{3}})-{ROUND_YEAR}$")

@@ -14,9 +14,9 @@ from django.test import Client
 from apps.geo.models import AdminUnit
 from apps.geo.widgets import OfflineMapWidget
 from apps.producers.models import Producer, ProductionArea
-from tests.producers.factories import AN_HOI, ProducerFactory
-
-PASSWORD = "Mật-khẩu-thử-1"
+from tests.factories.accounts import PASSWORD
+from tests.factories.places import AN_HOI
+from tests.factories.producers import ProducerFactory
 
 # Inline script that is not JSON data would be blocked by `script-src 'self'`.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)

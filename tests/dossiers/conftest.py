@@ -1,9 +1,10 @@
-"""The dossier tests' people and product (tests/dossiers/helpers.py). `client_for` is the
+"""The dossier tests' people and product (tests/factories/). `client_for` is the
 recognition chain's (tests/fixtures/recognition.py): requests run their on-commit callbacks."""
 
 import pytest
 
-from .helpers import dossier_people, dossier_product
+from tests.factories.accounts import dossier_people
+from tests.factories.dossiers import dossier_product
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from apps.dossiers.choices import Action
 from apps.dossiers.models import Dossier
 from apps.producers.services import producer_create
 from apps.products.services import product_create
-
-from .helpers import BEN_TRE_CITY, FORM01, FORM02, full_choices
+from tests.factories.criteria import best_choices
+from tests.factories.dossiers import FORM01, FORM02
+from tests.factories.places import BEN_TRE_CITY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Cán-bộ-xã-2026!"
@@ -52,7 +53,7 @@ def submitted_dossier(boundaries, make_user, unit):
     )
     dossier = services.dossier_create(product=product, kind="first", actor=owner)
     services.dossier_forms_update(dossier_id=dossier.pk, actor=owner, form01=FORM01, form02=FORM02)
-    services.dossier_self_assess(dossier_id=dossier.pk, actor=owner, choices=full_choices())
+    services.dossier_self_assess(dossier_id=dossier.pk, actor=owner, choices=best_choices())
     services.dossier_transition(dossier_id=dossier.pk, action=Action.SUBMIT, actor=owner)
     return officer, Dossier.objects.get(pk=dossier.pk)
 

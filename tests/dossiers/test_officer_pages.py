@@ -10,8 +10,8 @@ from django.utils.html import escape
 
 from apps.accounts.choices import Role
 from apps.dossiers.models import CommuneAssessment, Dossier, DossierEvent
-
-from .helpers import FORM01, FORM02, full_choices
+from tests.factories.dossiers import FORM01, FORM02, submitted_dossier
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"
@@ -23,18 +23,9 @@ def _ok(response, status=200):
     return response.json()
 
 
-def _submitted(people, product, client_for) -> int:
-    producer = client_for(people["producer"])
-    did = _ok(producer.post(API, {"product": product.pk}), 201)["id"]
-    _ok(producer.patch(f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"))
-    _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json"))
-    _ok(producer.post(f"{API}{did}/submit/"))
-    return did
-
-
 @pytest.fixture
 def submitted(people, product, client_for):
-    return _submitted(people, product, client_for)
+    return submitted_dossier(people, product, client_for)
 
 
 @pytest.fixture
@@ -190,20 +181,13 @@ def test_status_counts(people, submitted, page_for):
 def test_inbox_query_count_is_constant(
     people, product, client_for, page_for, django_assert_max_num_queries
 ):
-    from apps.products.services import product_create
-
-    _submitted(people, product, client_for)
+    submitted_dossier(people, product, client_for)
     web = page_for(people["commune"])
     with django_assert_max_num_queries(10) as first:
         one = web.get(INBOX)
     for n in range(3):
-        extra = product_create(
-            actor=people["producer"],
-            producer=product.producer,
-            name=f"Sản phẩm {n}",
-            classification_code="I.3.c",
-        )
-        _submitted(people, extra, client_for)
+        extra = ProductFactory(producer=product.producer, name=f"Sản phẩm {n}")
+        submitted_dossier(people, extra, client_for)
     with django_assert_max_num_queries(10) as second:
         four = web.get(INBOX, {"status": "submitted", "overdue": "no", "commune": "28777"})
     assert one.status_code == four.status_code == 200

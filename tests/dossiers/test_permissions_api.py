@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from apps.dossiers.models import Dossier
-
-from .helpers import FORM01, FORM02, full_choices
+from tests.factories.criteria import best_choices
+from tests.factories.dossiers import FORM01, FORM02
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"
@@ -23,7 +24,7 @@ def draft(people, product, client_for):
 def submitted(draft, people, client_for):
     producer = client_for(people["producer"])
     producer.patch(f"{API}{draft}/forms/", {"form01": FORM01, "form02": FORM02}, format="json")
-    producer.put(f"{API}{draft}/self-assessment/", {"choices": full_choices()}, format="json")
+    producer.put(f"{API}{draft}/self-assessment/", {"choices": best_choices()}, format="json")
     assert producer.post(f"{API}{draft}/submit/").status_code == 200
     return draft
 
@@ -215,16 +216,9 @@ def test_notifications_are_personal(people, client_for, submitted):
 
 
 def test_list_query_count_is_constant(people, client_for, product, django_assert_max_num_queries):
-    from apps.products.services import product_create
-
     producer = client_for(people["producer"])
     for i in range(5):
-        p = product_create(
-            actor=people["producer"],
-            producer=product.producer,
-            name=f"SP {i}",
-            classification_code="I.3.c",
-        )
+        p = ProductFactory(producer=product.producer, name=f"SP {i}")
         producer.post(API, {"product": p.pk})
     with django_assert_max_num_queries(6):
         assert client_for(people["province"]).get(API).json()["count"] == 5

@@ -9,8 +9,7 @@ from apps.accounts.choices import Role
 from apps.dossiers.models import Dossier
 from apps.producers.services import producer_create
 from apps.products.services import product_create
-
-from .helpers import FORM01, FORM02
+from tests.factories.dossiers import FORM01, FORM02
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Mật-khẩu-chủ-thể-1"

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.dossiers.models import Dossier
-
-from .helpers import FORM01, FORM02, full_choices
+from tests.factories.criteria import best_choices
+from tests.factories.dossiers import FORM01, FORM02
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -54,7 +54,7 @@ def test_wizard_saves_each_step_and_shows_progress(producer_client, product):
         and dossier.form02["history"] == FORM02["history"]
     )
 
-    choices = {f"c:{code}": str(n) for code, n in full_choices().items()}
+    choices = {f"c:{code}": str(n) for code, n in best_choices().items()}
     assert producer_client.post(base + "criteria/", choices)["Location"] == base + "files/"
     page = producer_client.get(base + "criteria/").content.decode()
     assert "100.00" in page and "5★" in page

@@ -13,16 +13,14 @@ from apps.core.exceptions import ApplicationError
 from apps.dossiers.choices import Action, DossierStatus
 from apps.dossiers.models import Dossier
 from apps.dossiers.services import dossier_create, dossier_transition
-from tests.certificates.helpers import recognition_people
+from tests.factories.accounts import recognition_people
+from tests.factories.dossiers import COMMUNE_ASSESSMENT
 
 # The recognition chain (producer → certificate; tests/fixtures/recognition.py) with its own
 # people, not this package's, and its settings.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 API = "/api/v1/dossiers/"
 INBOX = "/dossiers/inbox/"
-ASSESSMENT = dict.fromkeys(
-    ("raw_material", "local_labour", "product_idea", "local_identity", "proposal"), "Đạt"
-)
 
 
 def _ok(response, status=200) -> dict:
@@ -67,7 +65,7 @@ def _forwarded(people, client_for, cert) -> int:
     producer, commune = client_for(people["producer"]), client_for(people["commune"])
     _ok(producer.post(f"{API}{did}/submit/"))
     _ok(commune.post(f"{API}{did}/commune-start-review/"))
-    _ok(commune.put(f"{API}{did}/commune-assessment/", ASSESSMENT, format="json"))
+    _ok(commune.put(f"{API}{did}/commune-assessment/", COMMUNE_ASSESSMENT, format="json"))
     _ok(commune.post(f"{API}{did}/commune-assess/"))
     _ok(commune.post(f"{API}{did}/samples/", {"received": 5, "on": str(timezone.localdate())}))
     _ok(commune.post(f"{API}{did}/commune-forward/"))

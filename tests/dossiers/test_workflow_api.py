@@ -8,8 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.dossiers.models import Dossier, Notification, PublicHoliday
-
-from .helpers import FORM01, FORM02, accepted_dossier, full_choices
+from tests.factories.criteria import best_choices
+from tests.factories.dossiers import FORM01, FORM02, accepted_dossier, submitted_dossier
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers/"
@@ -38,7 +39,7 @@ def test_end_to_end_from_draft_to_accepted(people, product, client_for):
     assert Dossier.objects.get(pk=did).status == "draft"
 
     _ok(producer.patch(f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"))
-    choices = full_choices()
+    choices = best_choices()
     score = _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": choices}, format="json"))
     assert score["missing"] == [] and score["total"] == "100.00" and score["star"] == 5
 
@@ -151,11 +152,7 @@ def test_second_open_dossier_is_refused(people, product, client_for):
 
 
 def test_overdue_dossiers_are_flagged_and_filtered(people, product, client_for):
-    producer = client_for(people["producer"])
-    did = _ok(producer.post(API, {"product": product.pk}), 201)["id"]
-    _ok(producer.patch(f"{API}{did}/forms/", {"form01": FORM01, "form02": FORM02}, format="json"))
-    _ok(producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json"))
-    _ok(producer.post(f"{API}{did}/submit/"))
+    did = submitted_dossier(people, product, client_for)
     commune = client_for(people["commune"])
     assert _ok(commune.get(API, {"overdue": "true"}))["count"] == 0
     Dossier.objects.filter(pk=did).update(commune_deadline=timezone.localdate() - timedelta(days=1))
@@ -164,14 +161,7 @@ def test_overdue_dossiers_are_flagged_and_filtered(people, product, client_for):
 
 
 def test_receipt_numbers_count_per_commune_and_year(people, product, client_for):
-    from apps.products.services import product_create
-
-    second = product_create(
-        actor=people["producer"],
-        producer=product.producer,
-        name="Thạch dừa DEMO",
-        classification_code="I.3.c",
-    )
+    second = ProductFactory(producer=product.producer, name="Thạch dừa DEMO")
     producer = client_for(people["producer"])
     numbers = []
     for p in (product, second):
@@ -182,7 +172,7 @@ def test_receipt_numbers_count_per_commune_and_year(people, product, client_for)
             )
         )
         _ok(
-            producer.put(f"{API}{did}/self-assessment/", {"choices": full_choices()}, format="json")
+            producer.put(f"{API}{did}/self-assessment/", {"choices": best_choices()}, format="json")
         )
         numbers.append(_ok(producer.post(f"{API}{did}/submit/"))["receipt_number"])
     assert [re.match(r"(\d{3})/PĐK-86-28777-\d{4}$", n).group(1) for n in numbers] == ["001", "002"]

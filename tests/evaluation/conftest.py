@@ -1,21 +1,29 @@
-"""Fixtures for the council pages: a provincial council with a chair, a secretary, two members
-and a member tied to the producer (flagged conflict), and an accepted dossier assigned to it.
+"""The evaluation tests' fixtures: the dossier tests' people and product; `setup`, an accepted
+dossier assigned to a council of `council_with_members` (the services, API and advisory-report
+tests); and, for the council pages, `panel`, a provincial council with a chair, a secretary, two
+members and a member tied to the producer (flagged conflict), with an accepted dossier assigned to
+it.
 
-Names are distinct from the lead's `builders.py` (usernames, round number) so both can be used in
-one test database."""
+The panel's usernames are distinct from `council_with_members`' (tests/factories/evaluation.py)
+so both can be used in one test."""
 
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from apps.accounts.choices import Role
-from apps.criteria.models import CriteriaSet
 from apps.evaluation import services
-from apps.evaluation.models import Council, CouncilMember, EvaluationRound, ProducerLink
-from tests.dossiers.helpers import accepted_dossier, dossier_people, dossier_product
-
-from .builders import PASSWORD
+from apps.evaluation.models import Council, ProducerLink
+from tests.factories.accounts import dossier_people
+from tests.factories.dossiers import accepted_dossier, dossier_product
+from tests.factories.evaluation import (
+    COUNCIL_PASSWORD,
+    CouncilFactory,
+    CouncilMemberFactory,
+    EvaluationRoundFactory,
+    council_with_members,
+)
+from tests.factories.products import ProductFactory
 
 
 # The dossier tests' people and product (`client_for` is tests/fixtures/recognition.py's).
@@ -29,30 +37,45 @@ def product(people):
     return dossier_product(people)
 
 
-def _round(unit) -> EvaluationRound:
-    """The pilot province's round that takes dossiers proposed today (Đ5.1)."""
-    province = unit("86", "province")
-    plan = services.round_planned(province_id=province.pk, on=timezone.localdate())
-    found, _created = EvaluationRound.objects.get_or_create(
-        level="province",
-        province=province,
-        year=plan.pop("year"),
-        number=plan.pop("number"),
-        defaults=plan,
+@pytest.fixture
+def advisory_report_required():
+    """Whether `setup`'s council waits for its advisory team's report before members submit: not
+    unless a module says so with a fixture of this name (test_advisory_report.py)."""
+    return False
+
+
+@pytest.fixture
+def setup(people, product, client_for, make_user, unit, advisory_report_required):
+    """An accepted dossier assigned to a council of four members (hd0 the chair) and an adviser."""
+    dossier_id = accepted_dossier(people, product, client_for)
+    council, members, adviser = council_with_members(
+        make_user,
+        unit,
+        creator=people["province"],
+        advisory_report_required=advisory_report_required,
     )
-    return found
+    assignment = services.assignment_create(
+        council=council, dossier_id=dossier_id, actor=people["province"]
+    )
+    return {
+        "assignment": assignment,
+        "council": council,
+        "members": members,
+        "adviser": adviser,
+        "people": people,
+        "dossier_id": dossier_id,
+    }
 
 
-def _council(name: str, creator, unit, **fields) -> Council:
-    fields.setdefault("advisory_report_required", False)  # covered by test_advisory_report.py
-    return Council.objects.create(
+def _council(name: str, creator, unit) -> Council:
+    """A council of the pilot province's round that takes today's proposals, flagging all three
+    kinds of conflict; the advisory report is test_advisory_report.py's."""
+    return CouncilFactory(
         name=name,
-        round=_round(unit),
-        criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
-        regime_code="QD26/2026",
+        round=EvaluationRoundFactory(province=unit("86", "province")),
         created_by=creator,
         conflict_rules=["works_for_producer", "relative", "advised_product"],
-        **fields,
+        advisory_report_required=False,
     )
 
 
@@ -76,10 +99,10 @@ def panel(people, product, client_for, make_user, unit):
             Role.COUNCIL_MEMBER,
             [vinh_long],
             username=username,
-            password=PASSWORD,
+            password=COUNCIL_PASSWORD,
             full_name=f"Ông/Bà {username}",
         )
-        CouncilMember.objects.create(council=council, user=user, role=role)
+        CouncilMemberFactory(council=council, user=user, role=role)
         seats[username] = user
     ProducerLink.objects.create(
         producer=product.producer,
@@ -87,7 +110,9 @@ def panel(people, product, client_for, make_user, unit):
         kind="relative",
         recorded_by=people["province"],
     )
-    adviser = make_user(Role.ADVISORY_MEMBER, [vinh_long], username="tovantuvan", password=PASSWORD)
+    adviser = make_user(
+        Role.ADVISORY_MEMBER, [vinh_long], username="tovantuvan", password=COUNCIL_PASSWORD
+    )
     council.advisors.add(adviser)
     assignment = services.assignment_create(
         council=council, dossier_id=dossier_id, actor=people["province"]
@@ -111,20 +136,16 @@ def panel(people, product, client_for, make_user, unit):
 @pytest.fixture
 def other_panel(panel, people, product, client_for, make_user, unit):
     """A second council of the same round, with its own member and its own (second) product."""
-    from apps.products.services import product_create
-
-    second = product_create(
-        actor=people["producer"],
-        producer=product.producer,
-        name="Thạch dừa DEMO",
-        classification_code="I.3.c",
-    )
+    second = ProductFactory(producer=product.producer, name="Thạch dừa DEMO")
     dossier_id = accepted_dossier(people, second, client_for)
     council = _council("Hội đồng khác", people["province"], unit)
     outsider = make_user(
-        Role.COUNCIL_MEMBER, [unit("86", "province")], username="uyvienkhac", password=PASSWORD
+        Role.COUNCIL_MEMBER,
+        [unit("86", "province")],
+        username="uyvienkhac",
+        password=COUNCIL_PASSWORD,
     )
-    CouncilMember.objects.create(council=council, user=outsider, role="chair")
+    CouncilMemberFactory(council=council, user=outsider, role="chair")
     assignment = services.assignment_create(
         council=council, dossier_id=dossier_id, actor=people["province"]
     )

@@ -11,9 +11,7 @@ from apps.accounts.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.evaluation import services
 from apps.evaluation.models import AdvisoryReport, EvaluationEvent
-from tests.dossiers.helpers import accepted_dossier
-
-from .builders import best_choices, council_with_members
+from tests.factories.criteria import best_choices
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +19,10 @@ URL = "/api/v1/assignments/{}/advisory-report/"
 
 
 @pytest.fixture
-def setup(people, product, client_for, make_user, unit):
-    """A council that waits for its advisory team's report (the default of a new council)."""
-    dossier_id = accepted_dossier(people, product, client_for)
-    council, members, adviser = council_with_members(
-        make_user, unit, creator=people["province"], advisory_report_required=True
-    )
-    assignment = services.assignment_create(
-        council=council, dossier_id=dossier_id, actor=people["province"]
-    )
-    return {
-        "assignment": assignment,
-        "council": council,
-        "members": members,
-        "adviser": adviser,
-        "people": people,
-    }
+def advisory_report_required():
+    """`setup`'s council (tests/evaluation/conftest.py) waits for its advisory team's report, the
+    default of a new council."""
+    return True
 
 
 def _write(assignment, adviser, **fields):

@@ -2,9 +2,9 @@ import pytest
 from django.utils import timezone
 
 from apps.evaluation import services
-from tests.dossiers.helpers import accepted_dossier
-
-from .builders import best_choices, council_with_members
+from tests.factories.criteria import best_choices
+from tests.factories.dossiers import accepted_dossier
+from tests.factories.evaluation import council_with_members
 
 pytestmark = pytest.mark.django_db
 

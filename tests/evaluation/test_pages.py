@@ -22,9 +22,9 @@ from apps.evaluation.models import (
     Scorecard,
     ScorecardRevision,
 )
-from tests.dossiers.helpers import accepted_dossier
-
-from .builders import bottom_choices, top_choices
+from tests.factories.criteria import best_choices, bottom_choices
+from tests.factories.dossiers import accepted_dossier
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 MINE = "/evaluation/"
@@ -107,7 +107,7 @@ def test_member_status_follows_their_scorecard(panel):
     client = web(panel.member1)
     client.post(score_url(panel.assignment), form_data("save", {"1.1": 2}))
     assert t("Saved, not submitted") in html(client.get(MINE))
-    submit(panel, panel.member1, top_choices())
+    submit(panel, panel.member1, best_choices())
     assert 'data-testid="state">' + t("Submitted") in html(client.get(MINE))
 
 
@@ -279,7 +279,7 @@ def test_submitting_an_incomplete_scorecard_is_refused(panel):
 
 def test_submitting_locks_the_scorecard(panel):
     client = web(panel.member1)
-    response = client.post(score_url(panel.assignment), form_data("submit", top_choices()))
+    response = client.post(score_url(panel.assignment), form_data("submit", best_choices()))
     assert response.status_code == 302
     card = Scorecard.objects.get(assignment=panel.assignment, member=panel.member1)
     assert card.status == "submitted" and card.submitted_at is not None
@@ -300,7 +300,7 @@ def test_submitting_locks_the_scorecard(panel):
     twice = client.post(score_url(panel.assignment), form_data("submit", {"1.1": 1}))
     assert twice.status_code == 400
     card.refresh_from_db()
-    assert card.choices == top_choices() and card.status == "submitted" and card.version == 1
+    assert card.choices == best_choices() and card.status == "submitted" and card.version == 1
     assert (
         EvaluationEvent.objects.filter(
             assignment=panel.assignment, action="scorecard_submitted"
@@ -316,7 +316,7 @@ def test_others_scores_are_hidden_until_the_member_submits(panel):
     assert 'data-testid="others-hidden"' in page
     assert "Ông/Bà uyvien2" not in page
 
-    client.post(score_url(panel.assignment), form_data("submit", top_choices()))
+    client.post(score_url(panel.assignment), form_data("submit", best_choices()))
     page = html(client.get(score_url(panel.assignment)))
     assert 'data-testid="others-hidden"' not in page
     other = page[page.index('data-testid="others"') :]
@@ -336,7 +336,7 @@ def test_others_scores_are_shown_at_once_when_the_council_reveals_them(panel):
 
 # --- progress --------------------------------------------------------------------------------
 def test_progress_page_for_the_chair_secretary_and_province_officer_only(panel):
-    submit(panel, panel.member1, top_choices())
+    submit(panel, panel.member1, best_choices())
     for user in (panel.chair, panel.secretary, panel.province):
         response = web(user).get(progress_url(panel.council))
         assert response.status_code == 200, user
@@ -355,7 +355,7 @@ def test_progress_page_for_the_chair_secretary_and_province_officer_only(panel):
 
 
 def test_chair_reopens_chosen_scorecards_with_a_reason(panel):
-    submit(panel, panel.member1, top_choices())
+    submit(panel, panel.member1, best_choices())
     submit(panel, panel.member2, bottom_choices())
     chair = web(panel.chair)
     page = html(chair.get(progress_url(panel.council)))
@@ -412,8 +412,8 @@ def test_chair_reopens_chosen_scorecards_with_a_reason(panel):
 
 
 def test_conclude_needs_the_quorum(panel):
-    submit(panel, panel.chair, top_choices())
-    submit(panel, panel.member1, top_choices())
+    submit(panel, panel.chair, best_choices())
+    submit(panel, panel.member1, best_choices())
     chair = web(panel.chair)
     response = chair.post(
         progress_url(panel.council),
@@ -426,7 +426,7 @@ def test_conclude_needs_the_quorum(panel):
     assert "Đạt yêu cầu</textarea>" in html(response)
     assert not CouncilResult.objects.exists()
 
-    submit(panel, panel.member2, top_choices())
+    submit(panel, panel.member2, best_choices())
     response = chair.post(
         progress_url(panel.council),
         {"op": "conclude", "assignment": panel.assignment.pk, "feedback": "Đạt yêu cầu"},
@@ -467,14 +467,9 @@ def test_conclusion_shows_unmet_minimums_and_knockouts(panel):
 
 # --- query counts ----------------------------------------------------------------------------
 def _assign_second_product(panel, client_for):
-    from apps.products.services import product_create
-
     people = panel.people
-    second = product_create(
-        actor=people["producer"],
-        producer=panel.assignment.dossier.product.producer,
-        name="Thạch dừa DEMO",
-        classification_code="I.3.c",
+    second = ProductFactory(
+        producer=panel.assignment.dossier.product.producer, name="Thạch dừa DEMO"
     )
     dossier_id = accepted_dossier(people, second, client_for)
     return services.assignment_create(
@@ -483,7 +478,7 @@ def _assign_second_product(panel, client_for):
 
 
 def test_pages_take_a_constant_number_of_queries(panel, client_for, django_assert_max_num_queries):
-    submit(panel, panel.member1, top_choices())
+    submit(panel, panel.member1, best_choices())
     submit(panel, panel.member2, bottom_choices())
     pages = ((panel.chair, progress_url(panel.council)), (panel.member1, MINE))
     counts = {}
@@ -494,7 +489,7 @@ def test_pages_take_a_constant_number_of_queries(panel, client_for, django_asser
             assert client.get(url).status_code == 200
         counts[url] = len(captured.captured_queries)
     second = _assign_second_product(panel, client_for)
-    services.scorecard_save(assignment_id=second.pk, member=panel.member1, choices=top_choices())
+    services.scorecard_save(assignment_id=second.pk, member=panel.member1, choices=best_choices())
     services.scorecard_submit(assignment_id=second.pk, member=panel.member1)
     for user, url in pages:
         client = web(user)

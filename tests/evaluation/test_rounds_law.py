@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from apps.accounts.choices import Role
 from apps.core.exceptions import ApplicationError
-from apps.criteria.models import CriteriaSet
 from apps.dossiers.models import Dossier, ProvinceRules
 from apps.evaluation import services
-from apps.evaluation.models import Council, CouncilMember, EvaluationRound
-from tests.dossiers.helpers import accepted_dossier
+from apps.evaluation.models import Council, EvaluationRound
+from tests.factories.dossiers import accepted_dossier
+from tests.factories.evaluation import CouncilFactory, CouncilMemberFactory, EvaluationRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ YEAR = timezone.localdate().year + 1
 
 
 def _round(province, number: int, proposals_before: date, ends: date) -> EvaluationRound:
-    return EvaluationRound.objects.create(
-        level="province",
+    return EvaluationRoundFactory(
         province=province,
         year=proposals_before.year,
         number=number,
@@ -37,15 +36,11 @@ def _round(province, number: int, proposals_before: date, ends: date) -> Evaluat
 
 
 def _council(round_, creator, make_user, unit) -> Council:
-    council = Council.objects.create(
-        name=f"Hội đồng đợt {round_.number}/{round_.year}",
-        round=round_,
-        criteria_set=CriteriaSet.objects.get(code="QD26/2026"),
-        regime_code="QD26/2026",
-        created_by=creator,
+    council = CouncilFactory(
+        name=f"Hội đồng đợt {round_.number}/{round_.year}", round=round_, created_by=creator
     )
     chair = make_user(Role.COUNCIL_MEMBER, [unit("86", "province")], username=f"chair{round_.pk}")
-    CouncilMember.objects.create(council=council, user=chair, role="chair")
+    CouncilMemberFactory(council=council, user=chair, role="chair")
     return council
 
 

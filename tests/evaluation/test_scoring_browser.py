@@ -5,8 +5,8 @@ import pytest
 
 from apps.evaluation import selectors, services
 from apps.evaluation.models import Scorecard
-
-from .builders import PASSWORD, bottom_choices, top_choices
+from tests.factories.criteria import best_choices, bottom_choices
+from tests.factories.evaluation import COUNCIL_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def test_member_scores_submits_and_sees_the_other_members_score(
 
     page.goto(f"{live_server.url}/accounts/login/?next=/evaluation/")
     page.fill("#id_username", "uyvien1")
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", COUNCIL_PASSWORD)
     page.click("button[type=submit]")
     row = f"[data-testid=assignment][data-assignment='{panel.assignment.pk}']"
     page.click(f"{row} [data-testid=score-link]")
@@ -67,7 +67,7 @@ def test_member_scores_submits_and_sees_the_other_members_score(
 def test_chair_follows_the_progress_and_reopens_a_scorecard(
     browser_page, live_server, boundaries, panel
 ):
-    for member, choices in ((panel.member1, top_choices()), (panel.member2, bottom_choices())):
+    for member, choices in ((panel.member1, best_choices()), (panel.member2, bottom_choices())):
         services.scorecard_save(assignment_id=panel.assignment.pk, member=member, choices=choices)
         services.scorecard_submit(assignment_id=panel.assignment.pk, member=member)
     low = Scorecard.objects.get(member=panel.member2)
@@ -75,7 +75,7 @@ def test_chair_follows_the_progress_and_reopens_a_scorecard(
 
     page.goto(f"{live_server.url}/accounts/login/?next=/evaluation/")
     page.fill("#id_username", "chutich")
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", COUNCIL_PASSWORD)
     page.click("button[type=submit]")
     page.click("[data-testid=progress-link]")
     page.wait_for_selector("[data-testid=progress-table]")
@@ -126,7 +126,7 @@ def test_quick_choices_are_merged_into_few_saves_and_all_kept(
     page.add_init_script(SLOW_SAVES)
     page.goto(f"{live_server.url}/accounts/login/?next=/evaluation/")
     page.fill("#id_username", "uyvien1")
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", COUNCIL_PASSWORD)
     page.click("button[type=submit]")
     row = f"[data-testid=assignment][data-assignment='{panel.assignment.pk}']"
     page.click(f"{row} [data-testid=score-link]")
@@ -146,5 +146,5 @@ def test_quick_choices_are_merged_into_few_saves_and_all_kept(
     saves = page.evaluate("window.__saves")
     assert 1 <= len(saves) < count, len(saves)  # merged, not one request per click
     card = Scorecard.objects.get(assignment=panel.assignment, member=panel.member1)
-    assert card.choices == top_choices()  # the last choice of every criterion won
+    assert card.choices == best_choices()  # the last choice of every criterion won
     assert page.get_by_test_id("score-total").inner_text() == "100.00"

@@ -8,28 +8,11 @@ from apps.core.exceptions import ApplicationError
 from apps.dossiers.models import Dossier
 from apps.evaluation import selectors, services
 from apps.evaluation.models import Conflict, EvaluationEvent, ProducerLink, ScorecardRevision
-from tests.dossiers.helpers import accepted_dossier
-
-from .builders import best_choices, council_with_members, lowest_choices
+from tests.factories.criteria import best_choices, bottom_choices
+from tests.factories.dossiers import accepted_dossier
+from tests.factories.evaluation import council_with_members
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def setup(people, product, client_for, make_user, unit):
-    dossier_id = accepted_dossier(people, product, client_for)
-    council, members, adviser = council_with_members(make_user, unit, creator=people["province"])
-    assignment = services.assignment_create(
-        council=council, dossier_id=dossier_id, actor=people["province"]
-    )
-    return {
-        "assignment": assignment,
-        "council": council,
-        "members": members,
-        "adviser": adviser,
-        "people": people,
-        "dossier_id": dossier_id,
-    }
 
 
 def _score_and_submit(assignment, member, choices, knockouts=()):
@@ -190,7 +173,7 @@ def test_field_visit_validates_location_and_criteria(setup):
 
 def test_reopen_is_for_the_chair_with_a_reason_when_the_spread_is_too_wide(setup):
     a, (chair, m1, m2, _m3) = setup["assignment"], setup["members"]
-    low = _score_and_submit(a, m1, lowest_choices())
+    low = _score_and_submit(a, m1, bottom_choices())
     for m in (chair, m2):
         _score_and_submit(a, m, best_choices())
     with pytest.raises(ApplicationError) as error:
@@ -212,7 +195,7 @@ def test_reopen_is_for_the_chair_with_a_reason_when_the_spread_is_too_wide(setup
     revision = ScorecardRevision.objects.get(scorecard=low)
     assert (
         revision.version == 1
-        and revision.choices == lowest_choices()
+        and revision.choices == bottom_choices()
         and revision.reason == "Chênh lệch >10 điểm"
     )
     assert EvaluationEvent.objects.get(action="scorecard_reopened").actor == chair

@@ -13,7 +13,8 @@ from apps.criteria import engine
 from apps.criteria.services import sheet_evaluate
 from apps.evaluation import services
 from apps.evaluation.models import Assignment
-from tests.certificates.helpers import choices_for, recognition_people
+from tests.factories.accounts import recognition_people
+from tests.factories.criteria import choices_for
 
 # The recognition chain (producer → certificate; tests/fixtures/recognition.py) with its own
 # people, not this package's, and its settings.

@@ -12,8 +12,6 @@ import pytest
 
 from apps.certificates.models import Certificate
 
-PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user
-
 
 @pytest.fixture
 def maps_world(chain, decide, people):

@@ -13,9 +13,10 @@ from rest_framework.test import APIClient
 
 from apps.accounts.choices import Role
 from apps.maps import exports
-from tests.producers.factories import ProducerFactory
+from tests.factories.accounts import PASSWORD
+from tests.factories.producers import ProducerFactory
 
-from .conftest import PASSWORD, ogrinfo_features
+from .conftest import ogrinfo_features
 
 pytestmark = pytest.mark.django_db
 TABULAR = ("geojson", "gpkg", "csv", "xlsx")

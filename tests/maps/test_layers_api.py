@@ -15,12 +15,12 @@ from rest_framework.test import APIClient
 from apps.accounts.services import api_token_create
 from apps.certificates.models import Certificate
 from apps.certificates.services import certificate_revoke
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = "/api/v1/public/layers/"
 SCOPED = "/api/v1/layers/"
-PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user
 
 
 @pytest.fixture

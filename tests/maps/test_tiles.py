@@ -17,9 +17,10 @@ from apps.accounts.choices import Role
 from apps.accounts.services import api_token_create
 from apps.maps.tiles import CLUSTER_BELOW_ZOOM, tiles_available
 from apps.products.models import Product
-from tests.producers.factories import ProducerFactory
+from tests.factories.accounts import PASSWORD
+from tests.factories.producers import ProducerFactory
 
-from .conftest import PASSWORD, ogrinfo_features, save_tile, tile_of
+from .conftest import ogrinfo_features, save_tile, tile_of
 
 POSTGIS = pytest.mark.skipif(
     not tiles_available(), reason="vector tiles need PostGIS (ST_AsMVT); SpatiaLite has none"

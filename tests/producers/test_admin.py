@@ -2,8 +2,8 @@ import pytest
 
 from apps.accounts.choices import Role
 from apps.producers.models import Producer, ProductionArea
-
-from .factories import AN_HOI, AT_SEA, ProducerFactory, ProductionAreaFactory
+from tests.factories.places import AN_HOI, AT_SEA
+from tests.factories.producers import ProducerFactory, ProductionAreaFactory
 
 pytestmark = pytest.mark.django_db
 

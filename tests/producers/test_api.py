@@ -4,8 +4,8 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from apps.producers.models import Producer
-
-from .factories import AN_HOI, AT_SEA, HA_NOI, PHUOC_HAU, ProducerFactory, ProductionAreaFactory
+from tests.factories.places import AN_HOI, AT_SEA, HA_NOI, PHUOC_HAU
+from tests.factories.producers import ProducerFactory, ProductionAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +322,7 @@ def bowtie() -> dict:
 
 
 def square_geojson() -> dict:
-    from .factories import square
+    from tests.factories.places import square
 
     return json.loads(square(106.4, 10.2).json)
 

@@ -3,8 +3,8 @@ from django.contrib.gis.geos import Point
 
 from apps.accounts.choices import Role
 from apps.producers.models import Producer, ProductionArea
-
-from .factories import PHUOC_HAU, ProducerFactory, ProductionAreaFactory
+from tests.factories.places import PHUOC_HAU
+from tests.factories.producers import ProducerFactory, ProductionAreaFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from apps.producers.services import (
     producer_update,
     production_area_create,
 )
-
-from .factories import AN_HOI, AT_SEA, HA_NOI, PHUOC_HAU, ProducerFactory, square
+from tests.factories.places import AN_HOI, AT_SEA, HA_NOI, PHUOC_HAU, square
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

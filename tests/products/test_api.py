@@ -7,7 +7,9 @@ from apps.producers.choices import LegalType
 from apps.products.choices import CLASSIFICATION_SHEETS, ProductStatus
 from apps.products.models import Product
 from apps.products.services import product_create
-from tests.producers.factories import PHUOC_HAU, ProducerFactory, ProductionAreaFactory
+from tests.factories.places import PHUOC_HAU
+from tests.factories.producers import ProducerFactory, ProductionAreaFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,9 +93,7 @@ def test_list_bad_filters(client_for, owner, params, key):
 
 def test_list_filters(client_for, province_officer, product):
     other = ProducerFactory(location=Point(*PHUOC_HAU, srid=4326))
-    Product.objects.create(
-        producer=other, name="Bưởi", classification_code="I.1.a", criteria_sheet=1
-    )
+    ProductFactory(producer=other, name="Bưởi", classification_code="I.1.a")
     client = client_for(province_officer)
     rows = client.get(LIST, {"producer": other.pk}).json()["results"]
     assert [r["name"] for r in rows] == ["Bưởi"]
@@ -103,13 +103,7 @@ def test_list_filters(client_for, province_officer, product):
 def test_list_query_count_is_constant(client_for, owner, producer, django_assert_max_num_queries):
     area = ProductionAreaFactory(producer=producer)
     for i in range(10):
-        Product.objects.create(
-            producer=producer,
-            name=f"SP {i}",
-            classification_code="I.3.c",
-            criteria_sheet=7,
-            production_area=area if i % 2 else None,
-        )
+        ProductFactory(producer=producer, name=f"SP {i}", production_area=area if i % 2 else None)
     with django_assert_max_num_queries(2):
         response = client_for(owner).get(LIST)
     assert response.json()["count"] == 10

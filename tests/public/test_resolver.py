@@ -11,8 +11,7 @@ from django.utils import timezone
 from apps.certificates.models import Certificate
 from apps.certificates.services import certificate_revoke, public_url
 from apps.public import services
-
-from .helpers import gtin13
+from tests.factories.public import gtin13
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from rest_framework.test import APIClient
 from apps.accounts.choices import Role
 from apps.products.gs1 import gtin_check_digit
 from apps.traceability import services as trace_services
-from tests.producers.factories import AN_HOI, ProducerFactory, square
+from tests.factories.places import AN_HOI, square
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,12 +20,12 @@ from apps.evaluation.services import assignment_create
 from apps.traceability import services as trace_services
 from apps.traceability.models import Lot
 from ocop_gis.settings.base import _csp_origin
+from tests.factories.accounts import PASSWORD
 
 # The recognition chain's settings (tests/fixtures/recognition.py), as in tests/dashboards,
 # whose `province` (tests/fixtures/dashboards.py) these tests use.
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
-PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 QD26_SLUG = "QD26-2026"
 
 

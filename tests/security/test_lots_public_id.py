@@ -17,7 +17,7 @@ from PIL import Image
 from apps.public import services as public_services
 from apps.traceability import services
 from apps.traceability.models import Lot
-from tests.public.helpers import gtin13
+from tests.factories.public import gtin13
 
 # The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
 pytestmark = [

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.products.models import Product
-from tests.public.helpers import gtin13
+from tests.factories.public import gtin13
 
 # The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
 pytestmark = [

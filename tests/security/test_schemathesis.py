@@ -29,11 +29,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from apps.accounts.choices import NATIONAL_ROLES, PROVINCIAL_ROLES, Role
+from tests.factories.accounts import PASSWORD
 
 EXAMPLES = int(os.environ.get("OCOP_SCHEMATHESIS_EXAMPLES", "15"))
 # Schemathesis's coverage phase runs as explicit examples, outside max_examples (see above).
 COVERAGE = os.environ.get("OCOP_SCHEMATHESIS_COVERAGE", "") == "1"
-PASSWORD = "Mật-khẩu-thử-1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 

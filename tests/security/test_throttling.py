@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from apps.accounts.choices import Role
 from apps.accounts.throttling import client_ip
 from apps.public.models import Scan
+from tests.factories.accounts import PASSWORD
 
 # The public pages' settings and the recognition chain's (tests/fixtures/), as in tests/public.
 pytestmark = [
@@ -19,7 +20,6 @@ pytestmark = [
 
 PROXY = "10.0.0.2"  # nginx, as the app sees it
 ALICE, BOB = "203.0.113.7", "198.51.100.9"
-PASSWORD = "Mật-khẩu-thử-1"
 
 
 @pytest.fixture(autouse=True)

@@ -16,10 +16,10 @@ from django.test import Client
 from apps.accounts.choices import Role
 from apps.accounts.models import ApiToken
 from apps.accounts.services import api_token_create
+from tests.factories.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Mật-khẩu-thử-1"
 OGC_TOKEN = "/ogc/token"
 LAYER = "/api/v1/layers/dossiers/"
 

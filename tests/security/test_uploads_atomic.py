@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 from apps.accounts.choices import Role
 from apps.core.storage import AtomicFileSystemStorage, clean_stale_partials
 from apps.dossiers.models import EvidenceFile
-from tests.producers.factories import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"

@@ -30,6 +30,7 @@ from apps.producers.services import production_area_create
 from apps.public import services as public_services
 from apps.traceability import services as trace_services
 from apps.traceability.models import Lot
+from tests.factories.accounts import PASSWORD
 
 # The recognition chain's settings (tests/fixtures/recognition.py, which provides `chain` ...).
 pytestmark = [
@@ -38,7 +39,6 @@ pytestmark = [
     pytest.mark.usefixtures("media_in_tmp"),
 ]
 
-PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 PAYLOADS = (
     "<img src=x onerror=alert(1)>",
     '"><svg onload=alert(1)>',

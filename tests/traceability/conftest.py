@@ -12,7 +12,7 @@ from apps.products.models import Product
 from apps.products.services import product_create
 from apps.traceability import services
 from tests.clients import api_client_for
-from tests.producers.factories import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 from .helpers import BA_TRI, SECRET_PHONE, SECRET_REPRESENTATIVE, gtin_for, record
 

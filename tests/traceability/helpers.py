@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from apps.products.gs1 import gtin_check_digit
 from apps.traceability import services
-from tests.producers.factories import AN_HOI
+from tests.factories.places import AN_HOI
 
-# A point in Phường Phú Khương (28756), another commune of the pilot province, and one in Hà Nội.
+# A point in Phường Phú Khương (28756), another commune of the pilot province (Hà Nội and the
+# others are tests/factories/places.py's).
 BA_TRI = (106.59, 10.04)
-HA_NOI = (105.85, 21.03)
 SECRET_PHONE = "0909 111 222"
 SECRET_REPRESENTATIVE = "Trần Thị Bí Mật"
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apps.traceability.models import Lot, TraceChange, TraceEvent
-from tests.producers.factories import AN_HOI, AT_SEA
+from tests.factories.places import AN_HOI, AT_SEA
 
 from .helpers import at
 

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from apps.traceability.models import TraceEvent
+from tests.factories.accounts import PASSWORD
 
 from .helpers import SECRET_PHONE, SECRET_REPRESENTATIVE
 
@@ -24,7 +25,6 @@ def open_popup(page, point):
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Mật-khẩu-thử-1"  # tests/conftest.py make_user's default
 
 
 @pytest.fixture

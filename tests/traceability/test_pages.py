@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.traceability.models import Lot, TraceEvent
 from apps.traceability.views import lot_trace_response
-from tests.producers.factories import AN_HOI, AT_SEA
+from tests.factories.places import AN_HOI, AT_SEA
 
 from .helpers import SECRET_PHONE, SECRET_REPRESENTATIVE
 

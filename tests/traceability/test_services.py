@@ -10,9 +10,9 @@ from django.utils import timezone
 from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.traceability import selectors, services
 from apps.traceability.models import Lot, TraceChange, TraceEvent
-from tests.producers.factories import AT_SEA
+from tests.factories.places import AT_SEA, HA_NOI
 
-from .helpers import BA_TRI, HA_NOI, at, record
+from .helpers import BA_TRI, at, record
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ its settings apply."""
 
 import pytest
 
-from tests.certificates.helpers import Chain, recognition_people
 from tests.clients import committing_client_for
+from tests.factories.accounts import recognition_people
+from tests.factories.certificates import Chain
 
 
 @pytest.fixture(autouse=True)

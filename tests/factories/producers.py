@@ -1,40 +1,22 @@
-"""Factories and places for the producers and products tests (their shared fixtures are in
-tests/fixtures/producers.py)."""
+"""Producers and their production areas (factory-boy), made directly, with their commune and
+province found from their location as the producer services find them (the producers and products
+tests' people and producer, built with these, are tests/fixtures/producers.py)."""
 
-import math
 from datetime import date
 
 import factory
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import MultiPolygon, Point
 from factory.django import DjangoModelFactory
 
 from apps.producers.choices import AreaKind, Gender, LegalType
 from apps.producers.models import Producer, ProductionArea
 from apps.producers.services import area_hectares, producer_locate
-
-# Real places in the pilot province (86, Vĩnh Long since 1 July 2025).
-AN_HOI = (106.3756, 10.2415)  # Phường An Hội (28777), the former Bến Tre city centre
-PHUOC_HAU = (105.97, 10.25)  # Phường Phước Hậu (29557)
-AT_SEA = (107.3, 9.6)
-HA_NOI = (105.85, 21.03)
-
-
-def square(lon: float, lat: float, side_m: float = 1000.0) -> Polygon:
-    """A `side_m` × `side_m` square with its south-west corner at (lon, lat), sized with the
-    WGS 84 meridian and prime-vertical radii of curvature (independent of any projection)."""
-    a, f = 6378137.0, 1 / 298.257223563
-    e2 = f * (2 - f)
-    phi = math.radians(lat)
-    w = 1 - e2 * math.sin(phi) ** 2
-    meridian = a * (1 - e2) / w**1.5
-    normal = a / math.sqrt(w)
-    dlat = math.degrees(side_m / meridian)
-    dlon = math.degrees(side_m / (normal * math.cos(phi)))
-    ring = [(lon, lat), (lon + dlon, lat), (lon + dlon, lat + dlat), (lon, lat + dlat), (lon, lat)]
-    return Polygon(ring, srid=4326)
+from tests.factories.places import AN_HOI, square
 
 
 class ProducerFactory(DjangoModelFactory):
+    """A cooperative in An Hội (28777); `users=[...]` links the accounts that act for it."""
+
     class Meta:
         model = Producer
         exclude = ("units_found",)
@@ -62,6 +44,8 @@ class ProducerFactory(DjangoModelFactory):
 
 
 class ProductionAreaFactory(DjangoModelFactory):
+    """A 200 m square of coconut garden by An Hội, stored as the multipolygon the model keeps."""
+
     class Meta:
         model = ProductionArea
 
@@ -73,8 +57,6 @@ class ProductionAreaFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from django.contrib.gis.geos import MultiPolygon
-
         geom = kwargs["geom"]
         if not isinstance(geom, MultiPolygon):
             kwargs["geom"] = MultiPolygon(geom, srid=4326)
