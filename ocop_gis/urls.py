@@ -32,6 +32,7 @@ urlpatterns = [
     path("producers/", include("apps.producers.urls")),
     path("criteria/", include("apps.criteria.urls")),
     path("evaluation/", include("apps.evaluation.urls")),
+    path("certificates/", include("apps.certificates.urls")),
     # Map layers (GeoJSON, vector tiles, exports), OGC API - Features, dashboards.
     path("", include("apps.maps.urls")),
     path("ogc/", include("apps.ogc.urls")),

@@ -185,10 +185,36 @@ class CertificateQuerySet(models.QuerySet):
         )
 
 
+class DecisionScan(models.Model):
+    """The signed decision (a scan, or the PDF with its digital signature), attached after the
+    decision is recorded: the paper the leader signed is the legal act, the row above is its
+    transcript. Every upload is kept, the newest is the one shown; a wrong file is corrected by
+    uploading the right one, never by deleting."""
+
+    decision = models.ForeignKey(
+        RecognitionDecision, on_delete=models.PROTECT, related_name="scans"
+    )
+    storage_name = models.CharField(max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed decision")
+        ordering = ["-uploaded_at", "-pk"]
+
+
 class Certificate(models.Model):
     """The OCOP certificate (giấy chứng nhận) of one recognised product, from one council result:
     valid 36 months from the decision (QĐ 26/2026 Đ4.3). Its PDF is generated once, at issue,
     and kept with its SHA-256."""
+
+    # The fields bounding the period the certificate was issued for (both days included): what a
+    # map or OGC API `datetime` filter intersects. Its standing on a day (revoked, suspended,
+    # expiring) is the queryset's, `CertificateQuerySet.with_public_status`.
+    VALIDITY_FIELDS = ("valid_from", "valid_until")
 
     product = models.ForeignKey(
         "products.Product", on_delete=models.PROTECT, related_name="certificates"

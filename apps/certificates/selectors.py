@@ -1,10 +1,12 @@
 """Reads of the certificates context; every read starts from a `for_user(user)` queryset."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     Expression,
     OuterRef,
@@ -21,10 +23,11 @@ from apps.accounts.choices import Role
 from apps.core.exceptions import ApplicationError, ErrorCode
 from apps.dossiers.choices import DossierStatus
 from apps.dossiers.models import Dossier
+from apps.evaluation.choices import CouncilLevel
 from apps.evaluation.models import Assignment, CouncilResult
 
 from .choices import CertificateStatus, PublicStatus, RevocationStatus
-from .models import Certificate, Inspection, Revocation
+from .models import Certificate, Inspection, RecognitionDecision, Revocation
 
 # Who works on revocation cases (open, decide, close) and so may read them: the OCOP offices,
 # the provincial leader, and the system administrator. Producers and communes see the decision
@@ -120,6 +123,13 @@ def active_certificates(product) -> QuerySet[Certificate]:
         .select_related("dossier")
         .order_by("-valid_from", "-pk")
     )
+
+
+def standing_certificate(product, today: date) -> Certificate | None:
+    """The newest certificate under which `product` stands recognised on `today` (valid, in its
+    re-evaluation window, or extended; `CertificateQuerySet.standing`), or None. Given to
+    `apps.dossiers` at start-up: such a product is not evaluated for the first time again."""
+    return product.certificates.standing(today).newest_first().first()
 
 
 def certificate_list(
@@ -231,3 +241,81 @@ def results_awaiting_decision(*, user) -> QuerySet[CouncilResult]:
         )
         .order_by("-total", "pk")
     )
+
+
+# --- the decision pages (apps/certificates/views.py) ------------------------------------------
+# Who opens the decision pages: the leader decides, the OCOP office prepares the list and closes
+# results without recognition, the ministry recognises 5★ on the central council's result.
+DECISION_PAGE_ROLES = frozenset(
+    {Role.PROVINCE_LEADER, Role.PROVINCE_OFFICER, Role.MINISTRY_OFFICER}
+)
+
+
+@dataclass(frozen=True)
+class DecisionWorklist:
+    """The results waiting for the user's decision, by what the law does with them
+    (QĐ 26/2026 Đ4, Đ7.3.e): recognised with a decision (3★/4★ by the province, 5★ on the
+    central result by the ministry); proposed to the ministry (a provincial result of 90 points
+    or more); or closed without recognition (1★/2★, or rejected)."""
+
+    recognise: list[CouncilResult]
+    propose: list[CouncilResult]
+    close: list[CouncilResult]
+
+    def __bool__(self) -> bool:
+        return bool(self.recognise or self.propose or self.close)
+
+
+def decision_worklist(*, user) -> DecisionWorklist:
+    """`results_awaiting_decision`, sorted for the user's role: the ministry sees the central
+    council's 5★ results only (its decisions); the province sees everything else in its
+    jurisdiction. The services check each action again."""
+    ministry = user.role == Role.MINISTRY_OFFICER
+    recognise, propose, close = [], [], []
+    for result in results_awaiting_decision(user=user).select_related(
+        "assignment__dossier__province"
+    ):
+        central = result.assignment.council.round.level == CouncilLevel.CENTRAL
+        ministry_owns = central and result.star == 5
+        if ministry != ministry_owns:
+            continue
+        if result.rejected or result.star is None or result.star < 3:
+            close.append(result)
+        elif not central and result.propose_to_ministry:
+            propose.append(result)
+        else:
+            recognise.append(result)
+    return DecisionWorklist(recognise=recognise, propose=propose, close=close)
+
+
+def decision_list(*, user) -> QuerySet[RecognitionDecision]:
+    """Recognition decisions with a certificate the user may see, the newest first, each with
+    `certificate_count`."""
+    visible = Certificate.objects.for_user(user)
+    return (
+        RecognitionDecision.objects.filter(Exists(visible.filter(decision=OuterRef("pk"))))
+        .select_related("province", "created_by")
+        .annotate(
+            certificate_count=Count("certificates", distinct=True),
+            scan_count=Count("scans", distinct=True),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def decision_get(*, user, decision_id: int) -> RecognitionDecision:
+    """One decision the user may see (404 otherwise), with its certificates in the user's
+    jurisdiction and their standing today (`with_public_status`), and its signed copies
+    (`scan_list`, the newest first)."""
+    decision = decision_list(user=user).filter(pk=decision_id).first()
+    if decision is None:
+        raise _not_found()
+    decision.visible_certificates = list(
+        Certificate.objects.for_user(user)
+        .filter(decision=decision)
+        .with_public_status(timezone.localdate())
+        .select_related("product__producer", "dossier__commune")
+        .order_by("dossier__commune__code", "product_code")
+    )
+    decision.scan_list = list(decision.scans.select_related("uploaded_by"))
+    return decision

@@ -24,3 +24,12 @@ register(
         login_required=True,
     )
 )
+register(
+    NavItem(
+        _("National view"),
+        "dashboards:national",
+        order=61,
+        roles=frozenset({Role.MINISTRY_OFFICER, Role.SYSTEM_ADMIN}),
+        login_required=True,
+    )
+)

@@ -7,6 +7,8 @@ app_name = "dashboards"
 urlpatterns = [
     # The provincial map dashboard (commune officers are sent to their commune's page).
     path("", views.province_dashboard, name="province"),
+    # The ministry's national view: provinces, 5★ proposals, central councils, decisions.
+    path("national/", views.national_dashboard, name="national"),
     # One commune's progress and its place among the province's communes.
     path("communes/<str:code>/", views.commune_page, name="commune"),
     # A product as the map opens it, with its dossiers (and a council member's scorecards).

@@ -19,6 +19,7 @@ from apps.products.choices import ProductGroup, product_group
 
 from . import selectors
 from .filters import panel_spec
+from .national import COLUMNS, national_overview
 
 
 def _found(call, *args, **kwargs):
@@ -167,3 +168,45 @@ def product_page(request: HttpRequest, product_id: int) -> HttpResponse:
 @login_required
 def dossier_open(request: HttpRequest, dossier_id: int) -> HttpResponse:
     return redirect(_found(selectors.dossier_open_url, user=request.user, dossier_id=dossier_id))
+
+
+NATIONAL_ROLES = frozenset({Role.MINISTRY_OFFICER, Role.SYSTEM_ADMIN})
+# The indicators the national map can colour the provinces by.
+NATIONAL_INDICATORS = (
+    "products_recognised",
+    "products_star_3",
+    "products_star_4",
+    "products_star_5",
+    "certificates_expiring",
+    "dossiers_open",
+)
+
+
+@require_GET
+@login_required
+def national_dashboard(request: HttpRequest) -> HttpResponse:
+    """The ministry's national view: the provinces on a map with their counts by star, the 5★
+    proposals received, the central councils and the ministry's decisions. For national roles;
+    a province's staff get a 403 page that sends them to their province's dashboard."""
+    user = request.user
+    if not (user.is_superuser or user.role in NATIONAL_ROLES):
+        return render(request, "dashboards/forbidden.html", {"national": True}, status=403)
+    overview = national_overview(user=user, today=timezone.localdate())
+    config = {
+        "layerUrl": reverse("layer-features", args=["LAYER"]),
+        "indicators": [{"id": key, "title": str(INDICATORS[key])} for key in NATIONAL_INDICATORS],
+        "panel": {"filters": {}, "dateLayers": []},
+    }
+    return render(
+        request,
+        "dashboards/national.html",
+        {"overview": overview, "config": config, "i18n": _i18n(), "columns": _columns()},
+    )
+
+
+def _columns() -> list[str]:
+    titles = {
+        **{key: str(INDICATORS[key]) for key in COLUMNS if key in INDICATORS},
+        "proposals": _("5-star proposals with the ministry"),
+    }
+    return [titles[key] for key in COLUMNS]

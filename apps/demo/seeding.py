@@ -25,6 +25,10 @@ DEMO_ACCOUNTS = (
     ("demo_xa", Role.COMMUNE_OFFICER, "DEMO Cán bộ UBND Phường An Hội", ("28777",)),
     ("demo_tinh", Role.PROVINCE_OFFICER, "DEMO Cán bộ OCOP tỉnh Vĩnh Long", ("86",)),
     ("demo_hoidong", Role.COUNCIL_MEMBER, "DEMO Thành viên Hội đồng tỉnh", ("86",)),
+    # The demo council's other three seats, so that four people can score and reach its quorum.
+    ("demo_hoidong_2", Role.COUNCIL_MEMBER, "DEMO Thành viên Hội đồng 2", ("86",)),
+    ("demo_hoidong_3", Role.COUNCIL_MEMBER, "DEMO Thành viên Hội đồng 3", ("86",)),
+    ("demo_hoidong_4", Role.COUNCIL_MEMBER, "DEMO Thư ký Hội đồng 4", ("86",)),
     ("demo_tuvan", Role.ADVISORY_MEMBER, "DEMO Thành viên Tổ tư vấn", ("86",)),
     ("demo_lanhdao", Role.PROVINCE_LEADER, "DEMO Lãnh đạo UBND tỉnh", ("86",)),
     ("demo_bo", Role.MINISTRY_OFFICER, "DEMO Cán bộ Bộ NN&MT", ()),
@@ -362,8 +366,9 @@ def _fill_in(dossier, owner, services) -> None:
 
 def _demo_council(province, province_officer):
     """The pilot province's round that takes the dossiers proposed today (QĐ 26/2026 Đ5.1, so
-    the demo's dossiers land in it) and its council: the printed `demo_hoidong` chairs it, three
-    synthetic members sit with it, `demo_tuvan` is its advisory team."""
+    the demo's dossiers land in it) and its council of four printed accounts: `demo_hoidong`
+    chairs it, `demo_hoidong_2` and `_3` are members, `demo_hoidong_4` its secretary;
+    `demo_tuvan` is its advisory team."""
     from apps.criteria.models import CriteriaSet
     from apps.evaluation.models import Council, CouncilMember, EvaluationRound
     from apps.evaluation.services import round_planned

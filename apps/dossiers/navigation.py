@@ -17,7 +17,14 @@ register(
         _("Dossier inbox"),
         "dossiers:inbox",
         order=70,
-        roles=frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER}),
+        roles=frozenset(
+            {
+                Role.COMMUNE_OFFICER,
+                Role.PROVINCE_OFFICER,
+                Role.PROVINCE_LEADER,
+                Role.MINISTRY_OFFICER,
+            }
+        ),
         login_required=True,
     ),
 )

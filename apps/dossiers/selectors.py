@@ -61,8 +61,15 @@ def is_decision_overdue(dossier: Dossier, today=None) -> bool:
     return dossier.is_decision_overdue(today or timezone.localdate())
 
 
-def notification_list(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("dossier")
+def notification_list(*, user, unread: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=user).select_related("dossier__product")
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 # Council results are a fact of apps.evaluation, which sits above this app: it provides its

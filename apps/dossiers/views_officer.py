@@ -31,7 +31,11 @@ from .forms_officer import CommuneAssessmentForm, InboxFilterForm, SamplesForm, 
 from .forms_schema import FORM01_FIELDS, FORM02_FIELDS
 from .models import PublicHoliday
 
-OFFICER_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER})
+# The ministry reads every province's dossiers here (the 5★ proposals among them); its actions
+# on them are in the evaluation and decision pages, so the review page offers it none.
+OFFICER_ROLES = frozenset(
+    {Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.PROVINCE_LEADER, Role.MINISTRY_OFFICER}
+)
 PAGE_SIZE = 50
 
 CHANGE_PARTS = {

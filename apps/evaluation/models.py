@@ -14,6 +14,15 @@ USER = settings.AUTH_USER_MODEL
 
 
 class EvaluationRoundQuerySet(models.QuerySet):
+    def for_user(self, user) -> "EvaluationRoundQuerySet":
+        """Rounds a user may see: national roles all; everyone else the rounds of the provinces
+        in their jurisdiction (as `GET /api/v1/rounds/` lists them)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_national:
+            return self
+        return self.filter(province__in=user.jurisdiction_provinces())
+
     def taking(
         self, *, level: str, province_id: int | None, proposed_on, today
     ) -> "EvaluationRound | None":

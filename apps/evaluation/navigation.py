@@ -12,5 +12,13 @@ register(
         order=80,
         roles=frozenset({Role.COUNCIL_MEMBER, Role.ADVISORY_MEMBER}),
         login_required=True,
-    )
+    ),
+    # The provincial OCOP office's workspace: rounds, councils and assignments.
+    NavItem(
+        _("Rounds and councils"),
+        "evaluation:rounds",
+        order=72,
+        roles=frozenset({Role.PROVINCE_OFFICER}),
+        login_required=True,
+    ),
 )

@@ -4,19 +4,28 @@ anything here (members' names and scores stay inside the council)."""
 import math
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError, ErrorCode, not_found
 from apps.criteria import engine
-from apps.criteria.models import Criterion, Sheet
-from apps.criteria.selectors import sheet_get
+from apps.criteria.models import CriteriaSet, Criterion, Sheet
+from apps.criteria.selectors import criteria_set_list, sheet_get
 from apps.criteria.services import sheet_evaluate
+from apps.dossiers.choices import DossierStatus
+from apps.dossiers.models import Dossier
 
 from . import documents, services
-from .choices import FOLLOWER_ROLES, PROGRESS_SEATS, STATUS_LABELS, MemberRole, ScorecardStatus
+from .choices import (
+    FOLLOWER_ROLES,
+    PROGRESS_SEATS,
+    STATUS_LABELS,
+    CouncilLevel,
+    MemberRole,
+    ScorecardStatus,
+)
 from .models import (
     AdvisoryReport,
     Assignment,
@@ -24,6 +33,7 @@ from .models import (
     Council,
     CouncilMember,
     CouncilResult,
+    EvaluationRound,
     Scorecard,
 )
 
@@ -393,4 +403,133 @@ def scorecards_evaluate(
             for c in cards
         ],
         rules=rules,
+    )
+
+
+# --- reads for the provincial office's pages (views_office.py) -------------------------------
+def round_list(*, user: User) -> QuerySet[EvaluationRound]:
+    """The provincial rounds the user may see, newest first, each with its councils (their seats
+    and assignments counted) and the number of councils and of dossiers assigned in it."""
+    councils = Council.objects.annotate(
+        member_count=Count("members", distinct=True),
+        assignment_count=Count("assignments", distinct=True),
+    ).order_by("name", "pk")
+    return (
+        EvaluationRound.objects.for_user(user)
+        .filter(level=CouncilLevel.PROVINCE)
+        .select_related("province")
+        .annotate(
+            council_count=Count("councils", distinct=True),
+            dossier_count=Count("councils__assignments__dossier", distinct=True),
+        )
+        .prefetch_related(Prefetch("councils", queryset=councils, to_attr="council_rows"))
+        .order_by("-year", "-number", "province__name")
+    )
+
+
+def round_open_list(*, user: User, today) -> list[EvaluationRound]:
+    """The provincial rounds whose evaluation has not ended by `today`, earliest first: the
+    rounds a new council may work in."""
+    return list(
+        EvaluationRound.objects.for_user(user)
+        .filter(level=CouncilLevel.PROVINCE, evaluation_deadline__gte=today)
+        .select_related("province")
+        .order_by("proposal_deadline", "year", "number")
+    )
+
+
+def round_suggested(*, user: User, today) -> dict | None:
+    """The next round to open for the user's one province: the round of the plan that takes the
+    dossiers proposed `today`, or, when it is set up already, the first round of the plan after
+    the last one set up (`services.round_planned`). None when the user acts in no province or in
+    several (only an officer of one province sets up rounds)."""
+    provinces = list(user.jurisdiction_provinces().filter(valid_to__isnull=True)[:2])
+    if len(provinces) != 1:
+        return None
+    province = provinces[0]
+    existing = set(
+        EvaluationRound.objects.filter(level=CouncilLevel.PROVINCE, province=province).values_list(
+            "year", "number"
+        )
+    )
+    planned = services.round_planned(province_id=province.pk, on=today)
+    for _attempt in range(24):  # a plan has at most 12 rounds a year: two years ahead at most
+        if (planned["year"], planned["number"]) not in existing:
+            break
+        # A dossier proposed on the cut-off day belongs to the next round of the plan.
+        planned = services.round_planned(province_id=province.pk, on=planned["proposal_deadline"])
+    return planned
+
+
+def criteria_sets_for_councils() -> list[CriteriaSet]:
+    """The published criteria sets a council may work under, newest first."""
+    return list(criteria_set_list().published())
+
+
+def council_candidates(*, user: User) -> tuple[list[User], list[User]]:
+    """The active council-member and advisory-team accounts of the user's current provinces
+    (the accounts `services.council_create` accepts), by name."""
+    provinces = user.jurisdiction_provinces().filter(valid_to__isnull=True)
+    people = (
+        User.objects.for_user(user)
+        .filter(is_active=True, units__in=provinces)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    return (
+        list(people.filter(role=Role.COUNCIL_MEMBER)),
+        list(people.filter(role=Role.ADVISORY_MEMBER)),
+    )
+
+
+def council_detail(*, user: User, council_id: int) -> Council:
+    """One council the user may see, with its seats (chair first) and its advisory team."""
+    council = (
+        council_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=CouncilMember.objects.select_related("user").order_by("role", "pk"),
+                to_attr="seats",
+            ),
+            Prefetch(
+                "advisors",
+                queryset=User.objects.order_by("full_name", "username"),
+                to_attr="advisory_team",
+            ),
+        )
+        .filter(pk=council_id)
+        .first()
+    )
+    if council is None:
+        raise not_found()
+    order = {role: i for i, role in enumerate(MemberRole.values)}
+    council.seats.sort(key=lambda seat: (order.get(seat.role, 99), str(seat.user)))
+    return council
+
+
+def dossiers_awaiting_council(*, user: User, council: Council) -> QuerySet[Dossier]:
+    """The dossiers of the council's province that this provincial council may take, by the
+    rule `services.assignment_create` enforces: accepted for a round, or evaluated by the
+    central council without a 5★ standing result and not evaluated again since (Đ7.4.g); filed
+    under the council's criteria set. Whether the council's round takes each one (Đ5) is the
+    service's check, with its message. Oldest proposal first."""
+    latest = Assignment.objects.filter(dossier=OuterRef("pk")).order_by("-pk")
+    back_from_central = Q(status=DossierStatus.EVALUATED, latest_level=CouncilLevel.CENTRAL) & (
+        Q(latest_star__lt=5) | Q(latest_star__isnull=True) | Q(latest_rejected=True)
+    )
+    return (
+        Dossier.objects.for_user(user)
+        .filter(
+            province_id=council.round.province_id,
+            sheet__criteria_set_id=council.criteria_set_id,
+        )
+        .annotate(
+            latest_level=Subquery(latest.values("council__round__level")[:1]),
+            latest_star=Subquery(latest.values("result__star")[:1]),
+            latest_rejected=Subquery(latest.values("result__rejected")[:1]),
+        )
+        .filter(Q(status=DossierStatus.ACCEPTED) | back_from_central)
+        .select_related("product__producer", "commune")
+        .order_by("forwarded_at", "pk")
     )

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.geo.context_processors.site",
+                "apps.dossiers.context_processors.notifications",
             ],
         },
     },

@@ -27,6 +27,20 @@ def test_seed_demo_covers_every_status_and_group_and_reruns_cleanly(tmp_path, mo
         DossierStatus.values
     )
 
+    # A council that can reach its quorum with printed logins, and a result for the leader.
+    from apps.accounts.models import User
+    from apps.certificates.selectors import decision_worklist
+    from apps.evaluation.models import Council
+
+    council = Council.objects.get(round__is_demo=True)
+    seats = list(council.members.select_related("user"))
+    assert len(seats) == 4 and all(s.user.has_usable_password() for s in seats)
+    assert all(s.user.username in out for s in seats)
+    worklist = decision_worklist(user=User.objects.get(username="demo_lanhdao"))
+    assert [r.assignment.dossier.product.name for r in worklist.recognise] == [
+        "DEMO Nước mắm cá cơm"
+    ]
+
     counts = (Producer.objects.count(), Product.objects.count(), Dossier.objects.count())
     call_command("seed_demo")
     assert (Producer.objects.count(), Product.objects.count(), Dossier.objects.count()) == counts

@@ -92,7 +92,8 @@ def test_inbox_is_forbidden_to_other_roles(people, page_for, who):
     response = page_for(people[who]).get(INBOX)
     assert response.status_code == 403
     only = (
-        "This page is for commune officers, provincial OCOP officers and provincial leaders only."
+        "This page is for commune officers, provincial OCOP officers, provincial leaders and "
+        "the ministry only."
     )
     assert vi(only) in _text(response)
 

@@ -15,6 +15,7 @@ Dossier statuses move only through `dossier_transition(..., internal=True)`.
 The parts, by what they do:
 - `recognition`: the decision and its certificates, the proposal to the ministry, closing
   without recognition;
+- `decision_scans`: the signed decision, filed after the decision is recorded;
 - `revocation`: revocation cases, opened, decided or closed, and revocation in one step;
 - `extension`: the transitional extension (Đ12.3);
 - `inspections`: post-recognition inspections (Đ9);
@@ -25,6 +26,7 @@ Callers import the service functions from this package; a test that replaces a n
 looks up (e.g. `dossier_transition`) patches it in the part that uses it.
 """
 
+from .decision_scans import SCAN_PREFIX, SCAN_ROLES, decision_scan_attach
 from .extension import certificate_extend
 from .inspections import INSPECTOR_ROLES, inspection_record
 from .recognition import (
@@ -48,11 +50,14 @@ __all__ = [
     "INSPECTOR_ROLES",
     "MINISTRY_ISSUER",
     "PDF_PREFIX",
+    "SCAN_PREFIX",
+    "SCAN_ROLES",
     "add_months",
     "certificate_extend",
     "certificate_revoke",
     "certificate_valid_until",
     "daily_run",
+    "decision_scan_attach",
     "inspection_record",
     "ministry_propose",
     "public_url",

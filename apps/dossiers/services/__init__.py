@@ -11,10 +11,11 @@ from .editing import (
     dossier_forms_update,
     dossier_self_assess,
     provide_active_certificates,
+    provide_standing_certificate,
     samples_record,
 )
 from .evidence import evidence_upload
-from .notifications import dossier_people, notify, notify_transition
+from .notifications import dossier_people, notifications_mark_read, notify, notify_transition
 from .snapshots import dossier_snapshot, snapshot_diff
 from .workflow import TRANSITIONS, Transition, dossier_round_record, dossier_transition
 
@@ -31,9 +32,11 @@ __all__ = [
     "dossier_snapshot",
     "dossier_transition",
     "evidence_upload",
+    "notifications_mark_read",
     "notify",
     "notify_transition",
     "provide_active_certificates",
+    "provide_standing_certificate",
     "samples_record",
     "snapshot_diff",
 ]

@@ -65,6 +65,8 @@ def dossier_create(*, product, kind: str, actor: User) -> Dossier:
             ErrorCode.INVALID, _("The product's criteria sheet is not in the current set.")
         )
     source = renews = None
+    if kind == DossierKind.FIRST:
+        _check_first_evaluation(product)
     if kind == DossierKind.REEVALUATION:
         renews = _current_certificate(product)
         source = renews.dossier
@@ -116,6 +118,38 @@ _active_certificates: Callable[[Any], QuerySet] | None = None
 def provide_active_certificates(selector: Callable[[Any], QuerySet]) -> None:
     global _active_certificates
     _active_certificates = selector
+
+
+# Whether a product stands recognised today (a valid certificate, in its re-evaluation window or
+# extended) is also apps.certificates' fact, provided the same way: such a product is upgraded or
+# re-evaluated, never evaluated for the first time again.
+_standing_certificate: Callable[[Any, Any], Any] | None = None
+
+
+def provide_standing_certificate(selector: Callable[[Any, Any], Any]) -> None:
+    global _standing_certificate
+    _standing_certificate = selector
+
+
+def _check_first_evaluation(product) -> None:
+    certificate = (
+        _standing_certificate(product, timezone.localdate()) if _standing_certificate else None
+    )
+    if certificate is not None:
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            _(
+                "This product holds OCOP certificate %(code)s (%(stars)s stars), valid until "
+                "%(until)s: it is not evaluated for the first time again. Open an upgrade, or a "
+                "re-evaluation before the certificate expires."
+            )
+            % {
+                "code": certificate.product_code,
+                "stars": certificate.stars,
+                "until": f"{certificate.valid_until:%d/%m/%Y}",
+            },
+            extra={"key": "kind"},
+        )
 
 
 def _certificates_in_force(product) -> QuerySet:

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
@@ -102,3 +103,12 @@ def notify_transition(*, dossier_id: int, action: str, note: str = "") -> int:
         subject=_("OCOP dossier update"),
         message=message,
     )
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications read: those of `ids` (others' ids are ignored), or
+    all of them. Returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -385,10 +385,11 @@ class RoundListCreateApi(APIView):
     def get(self, request):
         from apps.evaluation.models import EvaluationRound
 
-        provinces = request.user.jurisdiction_provinces() if not request.user.is_national else None
-        rounds = EvaluationRound.objects.select_related("province").order_by("-year", "-number")
-        if provinces is not None:
-            rounds = rounds.filter(province__in=provinces)
+        rounds = (
+            EvaluationRound.objects.for_user(request.user)
+            .select_related("province")
+            .order_by("-year", "-number")
+        )
         return Response(
             [
                 {

@@ -102,8 +102,8 @@ CERTIFICATES = Layer(
     ),
     scoped=_certificates_scoped,
     public_rows=_certificates_public,
-    # The interval a `datetime` filter intersects: the certificate's validity, as stored (a field
-    # declaration for OGC API clients, not a reading of the certificate's standing).
-    temporal=("valid_from", "valid_until"),
+    # The interval a `datetime` filter intersects: the certificate's validity, as its model
+    # declares it (not a reading of the certificate's standing).
+    temporal=Certificate.VALIDITY_FIELDS,
     order_by=("-valid_from", "pk"),
 )

@@ -169,6 +169,39 @@
     }).join("");
   }
 
+  /* Choropleth classes: up to six equal steps from 1 to the largest value; 0 has its own colour. */
+  var CLASSES = ["#e9f2ec", "#c7e3cf", "#93c9a4", "#5aa877", "#2e8050", "#155c34"];
+  var ZERO = "#f4f4f2";
+
+  function breaks(values) {
+    var max = Math.max.apply(null, values.concat([0]));
+    if (max <= 0) { return []; }
+    var n = Math.min(CLASSES.length, max);
+    var out = [];
+    for (var i = 1; i <= n; i++) { out.push(Math.ceil(max * i / n)); }
+    return out.filter(function (b, i) { return i === 0 || b !== out[i - 1]; });
+  }
+
+  function colour(value, bks) {
+    if (!value) { return ZERO; }
+    // With fewer classes than colours, use the darker end so a single class still stands out.
+    var offset = CLASSES.length - bks.length;
+    for (var i = 0; i < bks.length; i++) { if (value <= bks[i]) { return CLASSES[offset + i]; } }
+    return CLASSES[CLASSES.length - 1];
+  }
+
+  /* The legend's rows for `bks` (the 0 class first). */
+  function legendRows(bks) {
+    var rows = ['<div class="legend-swatch"><span class="sw" style="background:' + ZERO + '"></span>0</div>'];
+    var lo = 1;
+    bks.forEach(function (b) {
+      rows.push('<div class="legend-swatch" data-testid="legend-class"><span class="sw" style="background:' + colour(b, bks) + '"></span>' +
+        (lo === b ? b : lo + "–" + b) + "</div>");
+      lo = b + 1;
+    });
+    return rows.join("");
+  }
+
   function legendControl() {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
@@ -191,6 +224,7 @@
     config: config, i18n: i18n, esc: esc, fmt: fmt, query: query, getJSON: getJSON, fetchLayer: fetchLayer, isAbort: isAbort,
     layerParams: layerParams, makeMap: makeMap, productLayer: productLayer, dossierLayer: dossierLayer,
     bars: bars, legendControl: legendControl, pointsLegend: pointsLegend, communeUrl: communeUrl,
+    breaks: breaks, colour: colour, legendRows: legendRows, ZERO: ZERO,
     STAR_COLOURS: STAR_COLOURS, STATUS_COLOURS: STATUS_COLOURS
   };
 })();

@@ -10,8 +10,7 @@
   var indicatorSelect = document.getElementById("indicator");
   var map = D.makeMap(el);
 
-  var CLASSES = ["#e9f2ec", "#c7e3cf", "#93c9a4", "#5aa877", "#2e8050", "#155c34"];
-  var ZERO = "#f4f4f2";
+  var ZERO = D.ZERO, breaks = D.breaks, colour = D.colour;
   var state = { era: "current", indicator: "products_recognised", units: null, provinces: null, products: null, dossiers: null };
   var unitLayer = null, provinceLayer = null, productLayer = null, dossierLayer = null, control = null;
   var legend = D.legendControl().addTo(map);
@@ -24,24 +23,7 @@
   });
   indicatorSelect.value = state.indicator;
 
-  // --- choropleth -------------------------------------------------------------------------
-  function breaks(values) {
-    var max = Math.max.apply(null, values.concat([0]));
-    if (max <= 0) { return []; }
-    var n = Math.min(CLASSES.length, max);
-    var out = [];
-    for (var i = 1; i <= n; i++) { out.push(Math.ceil(max * i / n)); }
-    return out.filter(function (b, i) { return i === 0 || b !== out[i - 1]; });
-  }
-
-  function colour(value, bks) {
-    if (!value) { return ZERO; }
-    // With fewer classes than colours, use the darker end so a single class still stands out.
-    var offset = CLASSES.length - bks.length;
-    for (var i = 0; i < bks.length; i++) { if (value <= bks[i]) { return CLASSES[offset + i]; } }
-    return CLASSES[CLASSES.length - 1];
-  }
-
+  // --- choropleth (classes and colours: common.js) ---------------------------------------
   function restyle() {
     if (!unitLayer) { return; }
     var key = state.indicator;
@@ -54,14 +36,7 @@
     });
     el.dataset.indicator = key;
     var title = (config.indicators.filter(function (i) { return i.id === key; })[0] || {}).title || key;
-    var rows = ['<div class="legend-swatch"><span class="sw" style="background:' + ZERO + '"></span>0</div>'];
-    var lo = 1;
-    bks.forEach(function (b) {
-      rows.push('<div class="legend-swatch" data-testid="legend-class"><span class="sw" style="background:' + colour(b, bks) + '"></span>' +
-        (lo === b ? b : lo + "–" + b) + "</div>");
-      lo = b + 1;
-    });
-    legend.getContainer().innerHTML = "<strong>" + D.esc(title) + "</strong>" + rows.join("") + D.pointsLegend();
+    legend.getContainer().innerHTML = "<strong>" + D.esc(title) + "</strong>" + D.legendRows(bks) + D.pointsLegend();
   }
 
   function unitPopup(p) {
